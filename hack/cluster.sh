@@ -102,8 +102,8 @@ stop_component() { # $1 = name
 
 # --- PKI --------------------------------------------------------------------
 
-gen_cert() { # name CN O [SANs] : a P-256 key and a certificate signed by the cluster CA
-  local name="$1" cn="$2" org="$3" sans="${4:-}" subj ext="$PKI/$1.ext"
+gen_cert() { # name CN O [SANs] : a P-256 key and a certificate signed by the cluster CA (or $CA_NAME)
+  local name="$1" cn="$2" org="$3" sans="${4:-}" subj ext="$PKI/$1.ext" ca="${CA_NAME:-ca}"
   subj="/CN=$cn"
   [[ -n "$org" ]] && subj="/O=$org$subj"
   openssl ecparam -name prime256v1 -genkey -noout -out "$PKI/$name.key" 2>/dev/null
@@ -118,7 +118,7 @@ gen_cert() { # name CN O [SANs] : a P-256 key and a certificate signed by the cl
       echo "extendedKeyUsage=clientAuth"
     fi
   } >"$ext"
-  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -CAcreateserial \
+  openssl x509 -req -in "$PKI/$name.csr" -CA "$PKI/$ca.crt" -CAkey "$PKI/$ca.key" -CAcreateserial \
     -days 3650 -sha256 -extfile "$ext" -out "$PKI/$name.crt" 2>/dev/null
   rm -f "$PKI/$name.csr" "$ext"
 }
@@ -138,6 +138,12 @@ make_pki() {
   gen_cert admin kubernetes-admin system:masters
   gen_cert controller-manager system:kube-controller-manager ""
   gen_cert scheduler system:kube-scheduler ""
+  # the aggregation layer's front proxy: its own CA, as kubeadm does
+  openssl ecparam -name prime256v1 -genkey -noout -out "$PKI/front-proxy-ca.key" 2>/dev/null
+  openssl req -x509 -new -key "$PKI/front-proxy-ca.key" -subj "/CN=kubeedge-java-front-proxy-ca" -days 3650 -sha256 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "$PKI/front-proxy-ca.crt" 2>/dev/null
+  CA_NAME=front-proxy-ca gen_cert front-proxy-client front-proxy-client ""
   openssl ecparam -name prime256v1 -genkey -noout -out "$PKI/sa.key" 2>/dev/null
   openssl ec -in "$PKI/sa.key" -pubout -out "$PKI/sa.pub" 2>/dev/null
   touch "$PKI/.complete"
@@ -248,6 +254,11 @@ cmd_up() {
       --enable-admission-plugins=NodeRestriction \
       --default-not-ready-toleration-seconds="$NOT_READY_TOLERATION" \
       --default-unreachable-toleration-seconds="$UNREACHABLE_TOLERATION" \
+      --requestheader-client-ca-file="$PKI/front-proxy-ca.crt" \
+      --requestheader-allowed-names=front-proxy-client \
+      --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
+      --requestheader-extra-headers-prefix=X-Remote-Extra- \
+      --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
       --allow-privileged=true \
       --endpoint-reconciler-type=none
   fi

@@ -1,0 +1,2 @@
+/** Placeholder replaced by the config work. */
+package org.kubeedgejava.config;

@@ -1,0 +1,2 @@
+/** Placeholder replaced by the security work. */
+package org.kubeedgejava.security;

@@ -90,26 +90,33 @@ public final class Violations {
 
   /** An absolute URL with one of the given schemes, a host, and no user info. */
   public boolean url(String path, String value, List<String> schemes) {
-    String expected = "must be a " + String.join(" or ", schemes) + " URL";
+    String expected =
+        "must be a URL with scheme "
+            + (schemes.size() == 1
+                ? schemes.get(0)
+                : String.join(", ", schemes.subList(0, schemes.size() - 1))
+                    + " or "
+                    + schemes.get(schemes.size() - 1));
+    URI uri;
     try {
-      URI uri = new URI(value);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!schemes.contains(scheme)) {
-        add(path, expected + ", got " + quote(value));
-        return false;
-      }
-      if (uri.getHost() == null || uri.getHost().isEmpty() || uri.getUserInfo() != null) {
-        add(path, expected + " with a host, got " + quote(value));
-        return false;
-      }
-      return require(
-          uri.getPort() == -1 || (uri.getPort() > 0 && uri.getPort() <= 65535),
-          path,
-          "port must be between 1 and 65535, got " + quote(value));
+      uri = new URI(value);
     } catch (URISyntaxException e) {
-      add(path, expected + " (" + e.getReason() + "), got " + quote(value));
+      add(path, expected + ", got " + quote(value));
       return false;
     }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!schemes.contains(scheme)) {
+      add(path, expected + ", got " + quote(value));
+      return false;
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty() || uri.getUserInfo() != null) {
+      add(path, expected + " and a host, got " + quote(value));
+      return false;
+    }
+    return require(
+        uri.getPort() == -1 || (uri.getPort() > 0 && uri.getPort() <= 65535),
+        path,
+        "port must be between 1 and 65535, got " + quote(value));
   }
 
   /** Kubernetes' DNS-1123 subdomain, the rule for node and most object names. */

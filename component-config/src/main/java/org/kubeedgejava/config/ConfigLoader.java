@@ -50,7 +50,7 @@ public final class ConfigLoader<T> {
           .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
           .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          // unknown fields are found by knownFields() below and reported as warnings
+          // unknown fields are found by findUnknown() below and reported as warnings
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -7,6 +7,7 @@ REPO="$(dirname "$HACK")"
 OUT="$REPO/_output"
 mkdir -p "$OUT/bin" "$OUT/lib"
 cp "$HACK/lib/java.sh" "$OUT/lib/java.sh"
+cp "$HACK/supervise.sh" "$OUT/bin/kubeedge-supervise"
 
 # name : module : JVM flags. Every launcher pins its flags: JVM defaults scale with the
 # host (a 24 GB box gets G1 and a 6 GB heap), which is wrong for an edge agent.
@@ -35,7 +36,7 @@ java_home="\$(find_java21)"
 flags=($flags --enable-native-access=ALL-UNNAMED)
 if [[ "\$(_kj_java_major "\$java_home")" -ge 25 ]]; then flags+=(-XX:+UseCompactObjectHeaders); fi
 # shellcheck disable=SC2086
-exec "\$java_home/bin/java" "\${flags[@]}" \${KUBEEDGE_JAVA_OPTS:-} -jar "\$here/../lib/$name.jar" "\$@"
+exec "\$java_home/bin/java" "\${flags[@]}" -Dkubeedge.bin.dir="\$here" \${KUBEEDGE_JAVA_OPTS:-} -jar "\$here/../lib/$name.jar" "\$@"
 LAUNCHER
   chmod +x "$OUT/bin/$name"
   written+=("$name")

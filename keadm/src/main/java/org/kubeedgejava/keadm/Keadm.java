@@ -13,7 +13,14 @@ import picocli.CommandLine.Command;
     versionProvider = Keadm.ManifestVersion.class,
     description =
         "Installs kubeedge-java: cloudcore next to a Kubernetes cluster, edgecore on edge nodes.",
-    subcommands = {VersionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      InitCommand.class,
+      GetTokenCommand.class,
+      JoinCommand.class,
+      ResetCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Keadm implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -15,6 +15,17 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
     P256.requireP256(Objects.requireNonNull(privateKey, "privateKey"));
   }
 
+  /**
+   * Reads a stored certificate and key, e.g. from Secret kubeedge/cloudcoresecret ({@code
+   * cloudcoredata}, {@code cloudcorekeydata}); the key may be SEC1 or PKCS#8 DER.
+   *
+   * @throws IllegalArgumentException when either does not parse or the key is not P-256
+   */
+  public static IssuedCertificate fromDer(byte[] certificateDer, byte[] keyDer) {
+    return new IssuedCertificate(
+        Pem.readCertificate(certificateDer), Pem.privateKeyFromDer(keyDer));
+  }
+
   /** The certificate, DER-encoded. */
   public byte[] certificateDer() {
     return Certificates.der(certificate);

@@ -1,0 +1,212 @@
+package org.kubeedgejava.edgecore;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
+import org.kubeedgejava.config.edgecore.EdgeHub;
+import org.kubeedgejava.edgecore.certs.CertificateBootstrap;
+import org.kubeedgejava.edgecore.certs.JoinException;
+import org.kubeedgejava.edgecore.edgehub.Backoff;
+import org.kubeedgejava.edgecore.edgehub.EdgeHubClient;
+import org.kubeedgejava.edgecore.edgehub.EdgeHubSettings;
+import org.kubeedgejava.edgecore.metamanager.MetaManager;
+import org.kubeedgejava.edgecore.metamanager.MetaStore;
+import org.kubeedgejava.edgecore.metamanager.UpstreamOutbox;
+import org.kubeedgejava.wire.Groups;
+import org.kubeedgejava.wire.Message;
+import org.kubeedgejava.wire.MessageCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * edgecore assembled from a validated {@link EdgeCoreConfig}: the node identity (joined with the
+ * token in the config if there is none yet, renewed at 70–90 % of its life), the SQLite store, the
+ * EdgeHub tunnel, MetaManager, and the upstream outbox. Works without the cloud: the store is
+ * opened before the tunnel is dialled.
+ */
+public final class EdgeCore implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EdgeCore.class);
+
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final EdgeHubClient hub;
+  private final MetaManager meta;
+  private final UpstreamOutbox outbox;
+
+  private EdgeCore(EdgeHubClient hub, MetaManager meta, UpstreamOutbox outbox) {
+    this.hub = hub;
+    this.meta = meta;
+    this.outbox = outbox;
+  }
+
+  public static EdgeCore start(EdgeCoreConfig config, Clock clock, PrometheusRegistry registry)
+      throws JoinException {
+    EdgeHub hubConfig = config.edgeHub();
+    String node = config.nodeName();
+    CertificateBootstrap identity =
+        new CertificateBootstrap(
+            URI.create(hubConfig.httpServer()),
+            node,
+            new CertificateBootstrap.IdentityFiles(
+                Path.of(hubConfig.tlsCaFile()),
+                Path.of(hubConfig.tlsCertFile()),
+                Path.of(hubConfig.tlsPrivateKeyFile())),
+            clock,
+            Duration.ofSeconds(hubConfig.websocket().handshakeTimeout()));
+    if (identity.load().isEmpty()) {
+      if (hubConfig.token().isBlank()) {
+        throw new JoinException(
+            "no node certificate for "
+                + node
+                + " at "
+                + hubConfig.tlsCertFile()
+                + " and no token in the configuration: run `keadm join`");
+      }
+      identity.join(hubConfig.token());
+      log.info("joined: obtained the certificate for node {}", node);
+    }
+
+    List<AutoCloseable> parts = new ArrayList<>();
+    MetaStore store = MetaStore.open(Path.of(config.database().dataSource()));
+    parts.add(store);
+    MessageCodec codec = new MessageCodec();
+    String[] server = splitHostPort(hubConfig.websocket().server());
+    EdgeHubSettings settings =
+        new EdgeHubSettings(
+            server[0],
+            Integer.parseInt(server[1]),
+            hubConfig.projectID(),
+            node,
+            hubConfig.heartbeatInterval(),
+            hubConfig.websocket().handshakeTimeLimit(),
+            MessageCodec.DEFAULT_MAX_FRAME_BYTES,
+            hubConfig.reconnect().initialDelay(),
+            hubConfig.reconnect().maxDelay());
+    Holder holder = new Holder();
+    EdgeHubClient hub =
+        new EdgeHubClient(
+            settings,
+            () ->
+                identity
+                    .load()
+                    .orElseThrow(
+                        () -> new IllegalStateException("node certificate files are missing")),
+            new EdgeHubClient.Listener() {
+              @Override
+              public void onConnected() {
+                holder.outbox.flush();
+              }
+
+              @Override
+              public void onMessage(Message message) {
+                holder.route(message);
+              }
+            },
+            new Backoff(settings.initialBackoff(), settings.maxBackoff(), new SplittableRandom()),
+            clock,
+            registry);
+    parts.add(hub);
+    MetaManager meta = new MetaManager(store, hub::send, clock);
+    UpstreamOutbox outbox = new UpstreamOutbox(store, codec, hub::send);
+    holder.meta = meta;
+    holder.outbox = outbox;
+    EdgeCore core = new EdgeCore(hub, meta, outbox);
+    core.parts.addAll(parts);
+    if (hubConfig.rotateCertificates()) {
+      ScheduledExecutorService rotation =
+          Executors.newSingleThreadScheduledExecutor(
+              Thread.ofPlatform().name("cert-rotation").daemon().factory());
+      core.parts.add(rotation::shutdownNow);
+      scheduleRotation(rotation, identity, hub, clock);
+    }
+    hub.start();
+    log.info("edgecore started for node {}; store {}", node, config.database().dataSource());
+    return core;
+  }
+
+  private static void scheduleRotation(
+      ScheduledExecutorService timer,
+      CertificateBootstrap identity,
+      EdgeHubClient hub,
+      Clock clock) {
+    X509Certificate current = identity.load().orElseThrow().certificate();
+    Instant at = CertificateBootstrap.rotationDeadline(current, new SplittableRandom());
+    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+    log.info(
+        "node certificate valid until {}; renewal scheduled at {}",
+        current.getNotAfter().toInstant(),
+        at);
+    timer.schedule(
+        () -> {
+          try {
+            identity.rotate();
+            log.info("node certificate renewed; reconnecting with it");
+            hub.reconnectNow();
+            scheduleRotation(timer, identity, hub, clock);
+          } catch (JoinException | RuntimeException e) {
+            log.warn("certificate renewal failed: {}; retrying in 30 s", e.getMessage());
+            timer.schedule(
+                () -> scheduleRotation(timer, identity, hub, clock), 30, TimeUnit.SECONDS);
+          }
+        },
+        delay,
+        TimeUnit.MILLISECONDS);
+  }
+
+  static String[] splitHostPort(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    String host = hostPort.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return new String[] {host, hostPort.substring(colon + 1)};
+  }
+
+  /** Routes cloud messages by group (step 4 of the message flow); more modules join it later. */
+  private static final class Holder {
+    MetaManager meta;
+    UpstreamOutbox outbox;
+
+    void route(Message message) {
+      String group = message.route().group();
+      if (Groups.RESOURCE.equals(group) || Groups.META.equals(group) || group.isEmpty()) {
+        meta.onCloudMessage(message);
+      } else {
+        log.debug("no module for group {} yet; dropped {}", group, message.route().resource());
+      }
+    }
+  }
+
+  public EdgeHubClient hub() {
+    return hub;
+  }
+
+  public MetaManager meta() {
+    return meta;
+  }
+
+  public UpstreamOutbox outbox() {
+    return outbox;
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable part : parts.reversed()) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("error while stopping: {}", e.toString());
+      }
+    }
+  }
+}

@@ -5,9 +5,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,7 +148,8 @@ final class InitCommand implements Callable<Integer> {
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       Secret token = kube.secrets().inNamespace("kubeedge").withName("tokensecret").get();
-      if (token != null && listening(httpsPort) && listening(websocketPort)) {
+      // cloudcore starts its metrics endpoint last, after the hub and the join endpoint
+      if (token != null && metricsServing()) {
         return;
       }
       if (!services.isRunning("cloudcore")) {
@@ -163,11 +165,19 @@ final class InitCommand implements Callable<Integer> {
             + services.logHint("cloudcore"));
   }
 
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-      return true;
+  private boolean metricsServing() {
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build()) {
+      HttpResponse<Void> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://" + monitorAddress + "/metrics"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      return response.statusCode() == 200;
     } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return false;
     }
   }

@@ -84,7 +84,7 @@ public final class EdgeHubClient implements AutoCloseable {
   private final Clock clock;
   private final Counter reconnects;
   private final MessageCodec codec;
-  private final EventLoopGroup group;
+  private final EventLoopGroup ownGroup; // null when the group is shared (simulated fleets)
   private final EventLoop loop;
   private final ExecutorService listenerThread;
 
@@ -104,21 +104,40 @@ public final class EdgeHubClient implements AutoCloseable {
       Backoff backoff,
       Clock clock,
       PrometheusRegistry registry) {
+    this(settings, identity, listener, backoff, clock, reconnectCounter(registry), null);
+  }
+
+  /**
+   * A client on a shared event-loop group, counting reconnects in a shared counter: how a benchmark
+   * runs thousands of simulated edge nodes in one JVM. The group is not closed with the client.
+   */
+  public EdgeHubClient(
+      EdgeHubSettings settings,
+      Supplier<TlsIdentity> identity,
+      Listener listener,
+      Backoff backoff,
+      Clock clock,
+      Counter reconnects,
+      EventLoopGroup sharedGroup) {
     this.settings = settings;
     this.identity = identity;
     this.listener = listener;
     this.backoff = backoff;
     this.clock = clock;
-    this.reconnects =
-        Counter.builder()
-            .name("edgehub_reconnect_total")
-            .help("Times EdgeHub lost or failed to open its tunnel and dialled again")
-            .register(registry);
+    this.reconnects = reconnects;
     this.codec = new MessageCodec(settings.maxFrameBytes());
-    this.group = EventLoops.newGroup("edgehub-io", 1);
-    this.loop = group.next();
+    this.ownGroup = sharedGroup == null ? EventLoops.newGroup("edgehub-io", 1) : null;
+    this.loop = (sharedGroup == null ? ownGroup : sharedGroup).next();
     this.listenerThread =
         Executors.newSingleThreadExecutor(Thread.ofVirtual().name("edgehub-listener").factory());
+  }
+
+  /** The {@code edgehub_reconnect_total} counter, registered in {@code registry}. */
+  public static Counter reconnectCounter(PrometheusRegistry registry) {
+    return Counter.builder()
+        .name("edgehub_reconnect_total")
+        .help("Times EdgeHub lost or failed to open its tunnel and dialled again")
+        .register(registry);
   }
 
   /** Starts dialling; returns at once. */
@@ -315,7 +334,9 @@ public final class EdgeHubClient implements AutoCloseable {
         channel.close();
       }
     });
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (ownGroup != null) {
+      ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
     listenerThread.shutdown();
   }
 

@@ -1,6 +1,5 @@
 package org.kubeedgejava.cloudcore;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +24,7 @@ import org.kubeedgejava.cloudcore.cloudhub.CloudHubSettings;
 import org.kubeedgejava.cloudcore.cloudhub.NodeSession;
 import org.kubeedgejava.cloudcore.cloudhub.SessionRegistry;
 import org.kubeedgejava.cloudcore.delivery.KubernetesAckLedger;
-import org.kubeedgejava.cloudcore.delivery.ObjectRef;
+import org.kubeedgejava.cloudcore.delivery.KubernetesLiveObjects;
 import org.kubeedgejava.cloudcore.delivery.ReliableDelivery;
 import org.kubeedgejava.cloudcore.delivery.SyncController;
 import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
@@ -106,7 +104,8 @@ public final class CloudCore implements AutoCloseable {
       ReliableDelivery delivery =
           new ReliableDelivery(sessions, ledger, clock, 256, Duration.ofSeconds(5));
       parts.add(delivery);
-      SyncController sync = new SyncController(ledger, ref -> live(kube, ref), delivery, clock);
+      SyncController sync =
+          new SyncController(ledger, new KubernetesLiveObjects(kube), delivery, clock);
       parts.add(sync);
       sessions.addListener(sync);
 
@@ -180,15 +179,6 @@ public final class CloudCore implements AutoCloseable {
         session.nodeId(),
         message.route().operation(),
         message.route().resource());
-  }
-
-  private static Optional<HasMetadata> live(KubernetesClient kube, ObjectRef ref) {
-    var resources = kube.genericKubernetesResources(ref.apiVersion(), ref.kind());
-    var found =
-        ref.path().isClusterScoped()
-            ? resources.withName(ref.path().name()).get()
-            : resources.inNamespace(ref.path().namespace()).withName(ref.path().name()).get();
-    return Optional.ofNullable(found);
   }
 
   static KubernetesClient kubeClient(CloudCoreConfig config) {

@@ -96,7 +96,9 @@ final class HubConnectionHandler extends ChannelInboundHandlerAdapter
     if (Operations.KEEPALIVE.equals(op)) {
       return; // reading it already reset the idle timer
     }
-    if (CLOUD_SOURCES.contains(message.route().source())) {
+    // an answer keeps the source of the message it answers (KubeEdge's NewRespByMessage), so a
+    // response may name a cloud module; anything else claiming one is not believed
+    if (!Operations.RESPONSE.equals(op) && CLOUD_SOURCES.contains(message.route().source())) {
       metrics.badFrame("spoofed_source");
       log.warn(
           "node {} sent a message claiming cloud source {}; dropped",

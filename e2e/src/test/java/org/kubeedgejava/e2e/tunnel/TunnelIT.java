@@ -29,6 +29,7 @@ import org.kubeedgejava.cloudcore.cloudhub.SessionRegistry;
 import org.kubeedgejava.edgecore.edgehub.Backoff;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubClient;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubSettings;
+import org.kubeedgejava.testing.TestPki;
 import org.kubeedgejava.transport.TlsIdentity;
 import org.kubeedgejava.wire.Message;
 import org.kubeedgejava.wire.MessageCodec;
@@ -189,6 +190,25 @@ class TunnelIT {
             true)
         .get();
     await().atMost(Duration.ofSeconds(5)).until(() -> upstream.size() == 1);
+  }
+
+  @Test
+  void aNodeCannotPassItselfOffAsACloudModuleButMayAnswerOne() throws Exception {
+    startHub(0, MessageCodec.DEFAULT_MAX_FRAME_BYTES);
+    WebSocket ws = rawClient(pki.node("edge-a"), "edge-a", new Recorder()).get();
+    await().atMost(Duration.ofSeconds(5)).until(() -> sessions.get("edge-a").isPresent());
+    MessageCodec codec = new MessageCodec();
+    Message spoof =
+        Message.create(
+            clock, new Route("edgecontroller", "", "resource", "update", "default/pod/p"), null);
+    Message answer = Message.ack(clock, spoof);
+
+    ws.sendText(codec.encodeToString(spoof), true).get();
+    ws.sendText(codec.encodeToString(answer), true).get();
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> upstream.size() == 1);
+    assertThat(upstream.get(0).isAck()).isTrue();
+    assertThat(metrics.badFrames("spoofed_source")).isEqualTo(1);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package org.kubeedgejava.e2e.tunnel;
+package org.kubeedgejava.testing;
 
 import java.net.InetAddress;
 import java.security.KeyPair;
@@ -17,12 +17,12 @@ import org.kubeedgejava.security.NodeKeys;
 import org.kubeedgejava.transport.TlsIdentity;
 
 /** A CA with cloudcore's server identity, and node identities on demand, for hub tests. */
-final class TestPki {
-  final Clock clock = Clock.systemUTC();
-  final CertificateAuthority ca = CertificateAuthority.generate(clock);
-  final TlsIdentity server;
+public final class TestPki {
+  public final Clock clock = Clock.systemUTC();
+  public final CertificateAuthority ca = CertificateAuthority.generate(clock);
+  public final TlsIdentity server;
 
-  TestPki() throws Exception {
+  public TestPki() throws Exception {
     IssuedCertificate cert =
         ca.issueServerCertificate(
             clock,
@@ -33,15 +33,28 @@ final class TestPki {
   }
 
   /** A node identity signed by this CA for {@code node}. */
-  TlsIdentity node(String node) throws Exception {
+  public TlsIdentity node(String node) throws Exception {
     KeyPair keys = NodeKeys.newP256KeyPair();
     X509Certificate cert =
         ca.signNodeCsr(clock, NodeKeys.nodeCsr(keys, node), node, Duration.ofDays(1), false);
     return new TlsIdentity(keys.getPrivate(), cert, ca.certificate());
   }
 
+  /** An SSLContext that trusts this CA and presents no certificate, for JDK clients. */
+  public SSLContext trustOnly() throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.certificate());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
   /** An SSLContext presenting {@code identity} and trusting its CA, for JDK clients. */
-  static SSLContext sslContext(TlsIdentity identity) throws Exception {
+  public static SSLContext sslContext(TlsIdentity identity) throws Exception {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry(

@@ -27,6 +27,8 @@ import org.kubeedgejava.cloudcore.delivery.KubernetesAckLedger;
 import org.kubeedgejava.cloudcore.delivery.KubernetesLiveObjects;
 import org.kubeedgejava.cloudcore.delivery.ReliableDelivery;
 import org.kubeedgejava.cloudcore.delivery.SyncController;
+import org.kubeedgejava.cloudcore.edgecontroller.DownstreamController;
+import org.kubeedgejava.cloudcore.edgecontroller.UpstreamController;
 import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
 import org.kubeedgejava.config.cloudcore.CloudHub;
 import org.kubeedgejava.transport.TlsIdentity;
@@ -109,6 +111,11 @@ public final class CloudCore implements AutoCloseable {
       parts.add(sync);
       sessions.addListener(sync);
 
+      DownstreamController downstream = new DownstreamController(kube, delivery, clock);
+      UpstreamController upstreamController =
+          new UpstreamController(
+              kube, downstream, clock, config.modules().edgeController().edgeNodeLabelValue());
+
       TlsIdentity serverIdentity =
           new TlsIdentity(
               credentials.server().privateKey(),
@@ -125,9 +132,13 @@ public final class CloudCore implements AutoCloseable {
               serverIdentity,
               sessions,
               metrics,
-              (session, message) -> upstream(delivery, session, message),
+              (session, message) -> upstream(delivery, upstreamController, session, message),
               clock,
               Math.max(2, Runtime.getRuntime().availableProcessors()));
+      if (config.modules().edgeController().enable()) {
+        downstream.start();
+        parts.add(downstream);
+      }
       InetSocketAddress hubAddress = hub.start();
       parts.add(hub);
 
@@ -163,8 +174,15 @@ public final class CloudCore implements AutoCloseable {
     }
   }
 
-  /** Edge messages other than keepalives: acknowledgements go to reliable delivery. */
-  private static void upstream(ReliableDelivery delivery, NodeSession session, Message message) {
+  /**
+   * Edge messages other than keepalives: acknowledgements go to reliable delivery, everything else
+   * to the EdgeController.
+   */
+  private static void upstream(
+      ReliableDelivery delivery,
+      UpstreamController controller,
+      NodeSession session,
+      Message message) {
     if (Operations.RESPONSE.equals(message.route().operation())) {
       if (!delivery.onAck(session.nodeId(), message)) {
         log.debug(
@@ -174,11 +192,7 @@ public final class CloudCore implements AutoCloseable {
       }
       return;
     }
-    log.debug(
-        "node {} sent {} {} (no controller for it yet)",
-        session.nodeId(),
-        message.route().operation(),
-        message.route().resource());
+    controller.onMessage(session, message, session::send);
   }
 
   static KubernetesClient kubeClient(CloudCoreConfig config) {

@@ -23,6 +23,8 @@ import org.kubeedgejava.edgecore.edgehub.EdgeHubSettings;
 import org.kubeedgejava.edgecore.metamanager.MetaManager;
 import org.kubeedgejava.edgecore.metamanager.MetaStore;
 import org.kubeedgejava.edgecore.metamanager.UpstreamOutbox;
+import org.kubeedgejava.edgecore.nodestatus.NodeAgent;
+import org.kubeedgejava.edgecore.nodestatus.NodeFacts;
 import org.kubeedgejava.wire.Groups;
 import org.kubeedgejava.wire.Message;
 import org.kubeedgejava.wire.MessageCodec;
@@ -104,7 +106,13 @@ public final class EdgeCore implements AutoCloseable {
             new EdgeHubClient.Listener() {
               @Override
               public void onConnected() {
+                holder.nodeAgent.onConnected();
                 holder.outbox.flush();
+              }
+
+              @Override
+              public void onDisconnected() {
+                holder.nodeAgent.onDisconnected();
               }
 
               @Override
@@ -118,8 +126,23 @@ public final class EdgeCore implements AutoCloseable {
     parts.add(hub);
     MetaManager meta = new MetaManager(store, hub::send, clock);
     UpstreamOutbox outbox = new UpstreamOutbox(store, codec, hub::send);
+    var edged = config.edged();
+    NodeAgent nodeAgent =
+        new NodeAgent(
+            hub,
+            NodeFacts.ofThisMachine(
+                node,
+                edged.nodeIP(),
+                edged.tailoredKubeletConfig().maxPods(),
+                () -> "containerd://unknown",
+                edged.nodeLabels()),
+            clock,
+            edged.tailoredKubeletConfig().nodeStatusUpdatePeriod(),
+            Duration.ofSeconds(10));
+    parts.add(nodeAgent);
     holder.meta = meta;
     holder.outbox = outbox;
+    holder.nodeAgent = nodeAgent;
     EdgeCore core = new EdgeCore(hub, meta, outbox);
     core.parts.addAll(parts);
     if (hubConfig.rotateCertificates()) {
@@ -176,6 +199,7 @@ public final class EdgeCore implements AutoCloseable {
   private static final class Holder {
     MetaManager meta;
     UpstreamOutbox outbox;
+    NodeAgent nodeAgent;
 
     void route(Message message) {
       String group = message.route().group();

@@ -13,7 +13,7 @@ import org.kubeedgejava.wire.Route;
 
 /** Builds the downstream message for a Kubernetes object, as KubeEdge's controllers do. */
 public final class ObjectMessages {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = KubeJson.MAPPER;
 
   private ObjectMessages() {}
 

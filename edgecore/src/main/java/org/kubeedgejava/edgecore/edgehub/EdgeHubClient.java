@@ -87,6 +87,8 @@ public final class EdgeHubClient implements AutoCloseable {
   private final EventLoopGroup ownGroup; // null when the group is shared (simulated fleets)
   private final EventLoop loop;
   private final ExecutorService listenerThread;
+  private final java.util.Map<String, CompletableFuture<Message>> pendingRequests =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   // only touched on `loop`
   private Channel channel;
@@ -176,6 +178,31 @@ public final class EdgeHubClient implements AutoCloseable {
           });
     });
     return done;
+  }
+
+  /**
+   * Sends a request and completes with the cloud's answer (the message whose {@code parent_msg_id}
+   * is the request's id), or fails after {@code timeout} or when the tunnel is down.
+   */
+  public CompletableFuture<Message> request(Message message, Duration timeout) {
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    String id = message.header().id();
+    pendingRequests.put(id, answer);
+    answer.whenComplete((m, e) -> pendingRequests.remove(id));
+    loop.schedule(
+        () ->
+            answer.completeExceptionally(
+                new java.util.concurrent.TimeoutException(
+                    "no answer to " + id + " within " + timeout)),
+        timeout.toMillis(),
+        TimeUnit.MILLISECONDS);
+    send(message)
+        .whenComplete((ok, e) -> {
+          if (e != null) {
+            answer.completeExceptionally(e);
+          }
+        });
+    return answer;
   }
 
   /** Drops the current connection and dials again at once, e.g. after a certificate rotation. */
@@ -357,6 +384,12 @@ public final class EdgeHubClient implements AutoCloseable {
 
     @Override
     public void onMessage(Channel ch, Message message) {
+      CompletableFuture<Message> waiting =
+          message.header().isResponse() ? pendingRequests.get(message.header().parentId()) : null;
+      if (waiting != null) {
+        listenerThread.execute(() -> waiting.complete(message));
+        return;
+      }
       listenerThread.execute(() -> listener.onMessage(message));
     }
 

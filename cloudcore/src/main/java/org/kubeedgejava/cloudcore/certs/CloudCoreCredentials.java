@@ -90,16 +90,43 @@ public final class CloudCoreCredentials {
   }
 
   private static void ensureNamespace(KubernetesClient kube) {
-    if (kube.namespaces().withName(NAMESPACE).get() == null) {
-      try {
-        kube.namespaces()
-            .resource(
-                new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
-            .create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
+    // a namespace left Terminating by a recent `keadm reset` must be gone before it can be made
+    // again
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      var ns = kube.namespaces().withName(NAMESPACE).get();
+      if (ns != null && ns.getMetadata().getDeletionTimestamp() == null) {
+        return;
+      }
+      if (ns == null) {
+        try {
+          kube.namespaces()
+              .resource(
+                  new NamespaceBuilder()
+                      .withNewMetadata()
+                      .withName(NAMESPACE)
+                      .endMetadata()
+                      .build())
+              .create();
+          return;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
         }
+      } else {
+        log.info("namespace {} is still being deleted; waiting for it to go", NAMESPACE);
+        try {
+          kube.namespaces()
+              .withName(NAMESPACE)
+              .waitUntilCondition(n -> n == null, 5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (KubernetesClientException stillThere) {
+          // checked again below
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "namespace " + NAMESPACE + " stayed Terminating for 2 minutes");
       }
     }
   }

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.kubeedgejava.cloudcore.admission.PartitionPolicy;
+import org.kubeedgejava.cloudcore.admission.PodAdmission;
+import org.kubeedgejava.cloudcore.admission.WebhookRegistration;
 import org.kubeedgejava.cloudcore.certs.CertificateServer;
 import org.kubeedgejava.cloudcore.certs.CloudCoreCredentials;
 import org.kubeedgejava.cloudcore.cloudhub.CloudHubMetrics;
@@ -154,6 +157,22 @@ public final class CloudCore implements AutoCloseable {
               registry);
       InetSocketAddress httpsAddress = https.start();
       parts.add(https);
+      if (config.modules().edgeController().enable()) {
+        PartitionPolicy policy =
+            new PartitionPolicy(
+                downstream::isEdgeNode,
+                node -> downstream.edgeNodeLabelled(node, PartitionPolicy.OPT_OUT_KEY, "evict"));
+        https.admission(new PodAdmission(policy)::review);
+        String host = hubConfig.advertiseAddress().get(0);
+        WebhookRegistration.ensure(
+            kube,
+            credentials.ca().certificatePem(),
+            "https://"
+                + (host.contains(":") ? "[" + host + "]" : host)
+                + ":"
+                + httpsAddress.getPort()
+                + PodAdmission.PATH);
+      }
 
       String[] monitor = config.commonConfig().monitorServer().bindAddress().split(":");
       HTTPServer metricsServer =

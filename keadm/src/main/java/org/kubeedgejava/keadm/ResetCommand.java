@@ -63,8 +63,14 @@ final class ResetCommand implements Callable<Integer> {
       }
       if (kubeConfig != null || System.getenv("KUBECONFIG") != null) {
         try (KubernetesClient kube = CommonOptions.kubeClient(kubeConfig)) {
+          kube.admissionRegistration()
+              .v1()
+              .mutatingWebhookConfigurations()
+              .withName("kubeedge-java-partition-policy")
+              .delete();
           kube.namespaces().withName("kubeedge").delete();
-          out.println("[reset] deleted namespace kubeedge (CA, certificate and token secrets)");
+          out.println(
+              "[reset] deleted namespace kubeedge (CA, certificate and token secrets) and the partition-policy webhook");
         }
       } else {
         out.println("[reset] no --kube-config: left namespace kubeedge in the cluster");

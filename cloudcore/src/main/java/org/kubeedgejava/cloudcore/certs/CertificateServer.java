@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -68,7 +69,7 @@ public final class CertificateServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CertificateServer.class);
   private static final Pattern NODE_NAME =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final int MAX_BODY = 64 * 1024;
+  private static final int MAX_BODY = 4 * 1024 * 1024; // admission reviews carry whole pods
 
   private final String bindAddress;
   private final int port;
@@ -78,6 +79,7 @@ public final class CertificateServer implements AutoCloseable {
   private final NodeLookup nodes;
   private final Clock clock;
   private final Counter requests;
+  private volatile Function<byte[], byte[]> admission = body -> null;
   private final EventLoopGroup group;
   private final ExecutorService work;
   private Channel serverChannel;
@@ -139,6 +141,14 @@ public final class CertificateServer implements AutoCloseable {
     InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
     log.info("join endpoint listening on https://{}:{}", bindAddress, bound.getPort());
     return bound;
+  }
+
+  /**
+   * Serves {@code POST /admission/mutate-pods} with {@code handler} (AdmissionReview JSON in and
+   * out).
+   */
+  public void admission(Function<byte[], byte[]> handler) {
+    this.admission = handler;
   }
 
   public double requestCount(String result) {
@@ -219,6 +229,12 @@ public final class CertificateServer implements AutoCloseable {
       byte[] body) {
     if (!HttpMethod.GET.equals(method) && !HttpMethod.POST.equals(method)) {
       return Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, "method not allowed", "bad_request");
+    }
+    if (path.equals("/admission/mutate-pods") && HttpMethod.POST.equals(method)) {
+      byte[] review = admission.apply(body);
+      return review == null
+          ? Reply.text(HttpResponseStatus.NOT_FOUND, "admission is not enabled", "not_found")
+          : new Reply(HttpResponseStatus.OK, review, "application/json", "admission");
     }
     if (path.equals("/ca.crt")) {
       return Reply.der(ca.certificateDer(), "ca");

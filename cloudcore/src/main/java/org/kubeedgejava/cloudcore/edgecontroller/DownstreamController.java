@@ -78,6 +78,14 @@ public final class DownstreamController implements AutoCloseable {
     return nodes != null && nodes.getStore().getByKey(name) != null;
   }
 
+  /** Whether edge node {@code name} carries label {@code key=value} (from the informer cache). */
+  public boolean edgeNodeLabelled(String name, String key, String value) {
+    Node node = nodes == null ? null : nodes.getStore().getByKey(name);
+    return node != null
+        && node.getMetadata().getLabels() != null
+        && value.equals(node.getMetadata().getLabels().get(key));
+  }
+
   /** The pods bound to {@code node}, from the informer cache. */
   public List<Pod> podsOn(String node) {
     return pods.getStore().list().stream()

@@ -57,6 +57,12 @@ class EdgeNodeIT {
     }
     if (kube != null) {
       kube.nodes().withName(NODE).delete();
+      // the webhook outlives cloudcore on purpose (failurePolicy Ignore); tests leave none behind
+      kube.admissionRegistration()
+          .v1()
+          .mutatingWebhookConfigurations()
+          .withName("kubeedge-java-partition-policy")
+          .delete();
     }
   }
 
@@ -210,6 +216,57 @@ class EdgeNodeIT {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> store.get(ns.name() + "/configmap/settings").orElse("").contains("slow"));
+  }
+
+  @Test
+  void podsForEdgeNodesTolerateAnOutageOfAnyLengthUnlessTheyOptOut(
+      KubernetesClient client, LocalControlPlane plane, TestNamespace ns) throws Exception {
+    startBoth(client, plane);
+
+    var edgePod =
+        kube.pods()
+            .inNamespace(ns.name())
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("stays")
+                    .endMetadata()
+                    .withNewSpec()
+                    .addToNodeSelector("node-role.kubernetes.io/edge", "true")
+                    .addNewContainer()
+                    .withName("app")
+                    .withImage("kubeedge-java/busybox:1.35")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+    var evictable =
+        kube.pods()
+            .inNamespace(ns.name())
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withName("goes")
+                    .addToLabels("kubeedge-java.io/partition-policy", "evict")
+                    .endMetadata()
+                    .withNewSpec()
+                    .addToNodeSelector("node-role.kubernetes.io/edge", "true")
+                    .addNewContainer()
+                    .withName("app")
+                    .withImage("kubeedge-java/busybox:1.35")
+                    .endContainer()
+                    .endSpec()
+                    .build())
+            .create();
+
+    assertThat(edgePod.getSpec().getTolerations())
+        .filteredOn(t -> t.getKey() != null && t.getKey().startsWith("node.kubernetes.io/"))
+        .hasSize(2)
+        .allSatisfy(t -> assertThat(t.getTolerationSeconds()).isNull());
+    assertThat(evictable.getSpec().getTolerations())
+        .filteredOn(t -> "node.kubernetes.io/unreachable".equals(t.getKey()))
+        .singleElement()
+        .satisfies(t -> assertThat(t.getTolerationSeconds()).isEqualTo(300L));
   }
 
   private static int[] freePorts(int n) throws IOException {

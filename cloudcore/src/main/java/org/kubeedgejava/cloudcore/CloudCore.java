@@ -141,6 +141,7 @@ public final class CloudCore implements AutoCloseable {
       if (config.modules().edgeController().enable()) {
         downstream.start();
         parts.add(downstream);
+        sessions.addListener(downstream);
       }
       InetSocketAddress hubAddress = hub.start();
       parts.add(hub);

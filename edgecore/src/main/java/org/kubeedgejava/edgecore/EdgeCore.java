@@ -15,8 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
 import org.kubeedgejava.config.edgecore.EdgeHub;
+import org.kubeedgejava.cri.CriClient;
 import org.kubeedgejava.edgecore.certs.CertificateBootstrap;
 import org.kubeedgejava.edgecore.certs.JoinException;
+import org.kubeedgejava.edgecore.edged.Edged;
 import org.kubeedgejava.edgecore.edgehub.Backoff;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubClient;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubSettings;
@@ -134,7 +136,7 @@ public final class EdgeCore implements AutoCloseable {
                 node,
                 edged.nodeIP(),
                 edged.tailoredKubeletConfig().maxPods(),
-                () -> "containerd://unknown",
+                holder::runtimeVersion,
                 edged.nodeLabels()),
             clock,
             edged.tailoredKubeletConfig().nodeStatusUpdatePeriod(),
@@ -151,6 +153,9 @@ public final class EdgeCore implements AutoCloseable {
               Thread.ofPlatform().name("cert-rotation").daemon().factory());
       core.parts.add(rotation::shutdownNow);
       scheduleRotation(rotation, identity, hub, clock);
+    }
+    if (edged.enable()) {
+      startEdged(config, store, outbox, meta, clock, holder, core.parts);
     }
     hub.start();
     log.info("edgecore started for node {}; store {}", node, config.database().dataSource());
@@ -186,6 +191,60 @@ public final class EdgeCore implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Starts Edged once the container runtime answers; until then retries every 5 s in the
+   * background, so edgecore (and the node's tunnel) runs even while containerd is down.
+   */
+  private static void startEdged(
+      EdgeCoreConfig config,
+      MetaStore store,
+      UpstreamOutbox outbox,
+      MetaManager meta,
+      Clock clock,
+      Holder holder,
+      List<AutoCloseable> parts) {
+    var edgedConfig = config.edged();
+    String endpoint = edgedConfig.tailoredKubeletConfig().containerRuntimeEndpoint();
+    ScheduledExecutorService retry =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("edged-start").daemon().factory());
+    parts.add(retry::shutdownNow);
+    Runnable attempt =
+        new Runnable() {
+          @Override
+          public void run() {
+            try {
+              CriClient cri = CriClient.connect(endpoint);
+              cri.version();
+              Edged edged =
+                  new Edged(
+                      store,
+                      cri,
+                      Path.of(edgedConfig.rootDirectory(), "pods"),
+                      outbox,
+                      clock,
+                      edgedConfig.podLogDirectory(),
+                      NodeFacts.nodeIp(edgedConfig.nodeIP()));
+              meta.addListener(edged::onChange);
+              synchronized (parts) {
+                parts.add(cri);
+                parts.add(edged);
+              }
+              holder.edged = edged;
+              edged.start(Duration.ofSeconds(1));
+              log.info("edged: container runtime {} at {}", edged.runtimeVersion(), endpoint);
+            } catch (RuntimeException e) {
+              log.warn(
+                  "edged: container runtime at {} not available ({}); retrying in 5 s",
+                  endpoint,
+                  e.getMessage());
+              retry.schedule(this, 5, TimeUnit.SECONDS);
+            }
+          }
+        };
+    retry.execute(attempt);
+  }
+
   static String[] splitHostPort(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     String host = hostPort.substring(0, colon);
@@ -200,6 +259,12 @@ public final class EdgeCore implements AutoCloseable {
     MetaManager meta;
     UpstreamOutbox outbox;
     NodeAgent nodeAgent;
+    volatile Edged edged;
+
+    String runtimeVersion() {
+      Edged e = edged;
+      return e == null ? "containerd://unknown" : e.runtimeVersion();
+    }
 
     void route(Message message) {
       String group = message.route().group();

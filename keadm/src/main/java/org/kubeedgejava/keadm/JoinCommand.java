@@ -80,6 +80,13 @@ final class JoinCommand implements Callable<Integer> {
   Path dataDir;
 
   @Option(
+      names = "--kubelet-root-dir",
+      defaultValue = "/var/lib/kubelet",
+      description =
+          "Where edged keeps pod volumes (default: ${DEFAULT-VALUE}; pod logs then go to /var/log/pods).")
+  Path kubeletRootDir;
+
+  @Option(
       names = "--heartbeat",
       defaultValue = "15",
       description = "Seconds between keepalives (default: ${DEFAULT-VALUE}).")
@@ -115,6 +122,7 @@ final class JoinCommand implements Callable<Integer> {
             .withContainerRuntimeEndpoint(runtimeEndpoint)
             .withHeartbeat(Duration.ofSeconds(heartbeat))
             .withNodeLabels(parseLabels());
+    config = config.withEdged(config.edged().withRootDirectory(kubeletRootDir.toString()));
     List<String> problems = config.validate();
     if (!problems.isEmpty()) {
       err.println("keadm join: invalid settings:\n  " + String.join("\n  ", problems));

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.kubeedgejava.cloudcore.cloudhub.NodeSession;
+import org.kubeedgejava.cloudcore.cloudhub.SessionListener;
 import org.kubeedgejava.cloudcore.delivery.ObjectMessages;
 import org.kubeedgejava.cloudcore.delivery.ReliableDelivery;
 import org.kubeedgejava.wire.Operations;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * Secrets those pods use, and delivers each change reliably to the nodes that need it — a ConfigMap
  * or Secret only to nodes running a pod that references it, never to every node.
  */
-public final class DownstreamController implements AutoCloseable {
+public final class DownstreamController implements SessionListener, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DownstreamController.class);
   static final String SOURCE = "edgecontroller";
 
@@ -73,6 +75,29 @@ public final class DownstreamController implements AutoCloseable {
         nodes.getStore().list().size(),
         pods.getStore().list().size());
   }
+
+  /**
+   * A node that (re)connects gets every pod bound to it and what they use, offered again: an edge
+   * whose store was wiped (a re-join, a replaced disk) converges, and one that has everything
+   * answers each with a cheap "already have it" acknowledgement. Deliveries coalesce per object.
+   */
+  @Override
+  public void onConnected(NodeSession session) {
+    if (pods == null) {
+      return;
+    }
+    Thread.ofVirtual()
+        .name("edgecontroller-resend-" + session.nodeId())
+        .start(() -> {
+          PodHandler handler = new PodHandler();
+          for (Pod pod : podsOn(session.nodeId())) {
+            handler.changed(pod, Operations.UPDATE);
+          }
+        });
+  }
+
+  @Override
+  public void onDisconnected(NodeSession session) {}
 
   public boolean isEdgeNode(String name) {
     return nodes != null && nodes.getStore().getByKey(name) != null;
@@ -132,9 +157,8 @@ public final class DownstreamController implements AutoCloseable {
       Set<String> refs = references(pod);
       podRefs.put(key(pod), refs);
       for (String ref : refs) {
-        if (usedBy.computeIfAbsent(ref, k -> ConcurrentHashMap.newKeySet()).add(node)) {
-          sendReferenced(ref, node);
-        }
+        usedBy.computeIfAbsent(ref, k -> ConcurrentHashMap.newKeySet()).add(node);
+        sendReferenced(ref, node); // coalesced by delivery; a node that has it acknowledges cheaply
       }
       deliver(node, operation, pod);
     }

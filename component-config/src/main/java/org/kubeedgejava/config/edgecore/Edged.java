@@ -61,6 +61,24 @@ public record Edged(
         tailoredKubeletConfig);
   }
 
+  /** A copy keeping pods' volumes and logs under {@code dir}. */
+  public Edged withRootDirectory(String dir) {
+    return new Edged(
+        enable,
+        hostnameOverride,
+        nodeIP,
+        registerNodeNamespace,
+        podSandboxImage,
+        dir,
+        nodeLabels,
+        tailoredKubeletConfig);
+  }
+
+  /** Where pod logs go: /var/log/pods beside the default root, else {@code <root>/pod-logs}. */
+  public String podLogDirectory() {
+    return "/var/lib/kubelet".equals(rootDirectory) ? "/var/log/pods" : rootDirectory + "/pod-logs";
+  }
+
   Edged withTailoredKubeletConfig(TailoredKubeletConfig kubelet) {
     return new Edged(
         enable,

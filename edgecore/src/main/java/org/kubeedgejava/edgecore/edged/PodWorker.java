@@ -152,7 +152,7 @@ final class PodWorker {
     List<ContainerStatus> latest = new ArrayList<>();
     for (JsonNode spec : p.containers()) {
       String name = spec.path("name").asText();
-      List<Container> instances = byName.getOrDefault(name, List.of());
+      List<Container> instances = new ArrayList<>(byName.getOrDefault(name, List.of()));
       instances.sort(Comparator.comparingLong(Container::getCreatedAt).reversed());
       Optional<ContainerStatus> status =
           reconcileContainer(p, sandbox, spec, instances, volumePaths);

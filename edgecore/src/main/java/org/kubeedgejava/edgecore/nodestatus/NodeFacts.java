@@ -63,6 +63,11 @@ public record NodeFacts(
         Map.copyOf(labels));
   }
 
+  /** The node's IP: the configured one, else the first non-loopback IPv4 address. */
+  public static String nodeIp(String configured) {
+    return configured == null || configured.isEmpty() ? detectIp() : configured;
+  }
+
   static String arch() {
     String a = System.getProperty("os.arch");
     return switch (a) {

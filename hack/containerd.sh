@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A private containerd for tests and the edge agent: its own config, root, state, socket
-# and CNI network under one directory, so it never touches a system containerd.
+# and CNI network under one directory, so it never touches a system containerd. (Two paths
+# are hard-wired in containerd 1.6 and libcni and shared with any other instance: shim
+# sockets in /run/containerd/s/, named by a hash of this socket's path, and the CNI result
+# cache in /var/lib/cni/results/. Both stay empty once this instance's pods are removed.)
 #
 #   hack/containerd.sh up       start it (a no-op if it already runs), wait for the CRI plugin
 #   hack/containerd.sh down     kill its containers, stop it and its shims, by PID; leave nothing

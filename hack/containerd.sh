@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A private containerd for tests and the edge agent: its own config, root, state, socket
-# and CNI network under one directory, so it never touches a system containerd.
+# and CNI network under one directory, so it never touches a system containerd. (Two paths
+# are hard-wired in containerd 1.6 and libcni and shared with any other instance: shim
+# sockets in /run/containerd/s/, named by a hash of this socket's path, and the CNI result
+# cache in /var/lib/cni/results/. Both stay empty once this instance's pods are removed.)
 #
 #   hack/containerd.sh up       start it (a no-op if it already runs), wait for the CRI plugin
 #   hack/containerd.sh down     kill its containers, stop it and its shims, by PID; leave nothing
@@ -15,8 +18,11 @@
 #   CONTAINERD_SNAPSHOTTER    overlayfs or native      [overlayfs if an overlay mount works in the dir]
 #   CONTAINERD_SANDBOX_IMAGE  the pause image (hack/images.sh)  [docker.io/kubeedge-java/pause:3.10]
 #   CONTAINERD_CNI_BIN_DIR    CNI plugin binaries               [/usr/lib/cni]
-#   CONTAINERD_CNI_SUBNET     pod subnet of the bridge network  [10.88.0.0/16]
-#   CONTAINERD_CNI_BRIDGE     Linux bridge the pods attach to   [kej0]
+#   CONTAINERD_CNI_SUBNET     pod subnet of the bridge network  [a free 10.N.0.0/16, N in 88..119]
+#   CONTAINERD_CNI_BRIDGE     Linux bridge the pods attach to   [kej<6 hex of a hash of the dir>]
+#   (The bridge and subnet are chosen on the first `up` of a directory and kept in
+#   <dir>/cni/network, so checkouts side by side on one host never share a bridge or hand
+#   out the same pod IPs; `status` shows them.)
 #   CONTAINERD_READY_TIMEOUT  seconds to wait for readiness     [60]
 set -euo pipefail
 
@@ -27,8 +33,6 @@ DIR="${CONTAINERD_DIR:-$REPO/_output/containerd}"
 DIR="$(realpath -m "$DIR")"
 SANDBOX_IMAGE="${CONTAINERD_SANDBOX_IMAGE:-docker.io/kubeedge-java/pause:3.10}"
 CNI_BIN_DIR="${CONTAINERD_CNI_BIN_DIR:-/usr/lib/cni}"
-CNI_SUBNET="${CONTAINERD_CNI_SUBNET:-10.88.0.0/16}"
-CNI_BRIDGE="${CONTAINERD_CNI_BRIDGE:-kej0}"
 READY_TIMEOUT="${CONTAINERD_READY_TIMEOUT:-60}"
 
 SOCK="$DIR/containerd.sock"
@@ -126,6 +130,35 @@ cgroup_mode() {
 }
 
 # --- configuration ----------------------------------------------------------
+
+# choose_network: sets CNI_BRIDGE and CNI_SUBNET. The settings win; else what this directory
+# chose before; else a bridge named after a hash of the directory and the first /16 in
+# 10.88-10.119 (starting at a place given by the hash) that no route on this host uses yet.
+choose_network() {
+  local f="$DIR/cni/network" hash start i n bridge="" subnet=""
+  if [[ -r "$f" ]]; then
+    bridge=$(sed -n 's/^bridge=//p' "$f")
+    subnet=$(sed -n 's/^subnet=//p' "$f")
+  fi
+  if [[ -z "$bridge" || -z "$subnet" ]]; then
+    hash=$(printf '%s' "$DIR" | sha256sum | cut -c1-8)
+    bridge="kej${hash:0:6}"
+    start=$((16#${hash:6:2} % 32))
+    for ((i = 0; i < 32; i++)); do
+      n=$((88 + (start + i) % 32))
+      if ! ip -4 route show 2>/dev/null | grep -q "^10\.$n\."; then
+        subnet="10.$n.0.0/16"
+        break
+      fi
+    done
+    [[ -n "$subnet" ]] || die "every 10.88-10.119 /16 is routed on this host; set CONTAINERD_CNI_SUBNET"
+    mkdir -p "$DIR/cni"
+    printf 'bridge=%s\nsubnet=%s\n' "$bridge" "$subnet" >"$f"
+  fi
+  CNI_BRIDGE="${CONTAINERD_CNI_BRIDGE:-$bridge}"
+  CNI_SUBNET="${CONTAINERD_CNI_SUBNET:-$subnet}"
+  ((${#CNI_BRIDGE} <= 15)) || die "bridge name $CNI_BRIDGE is longer than 15 characters"
+}
 
 write_config() { # snapshotter
   local snapshotter="$1" disable_apparmor=false restrict_oom=false
@@ -260,6 +293,7 @@ cmd_up() {
   fi
   [[ "$snapshotter" == overlayfs || "$snapshotter" == native ]] ||
     die "CONTAINERD_SNAPSHOTTER must be overlayfs or native, not $snapshotter"
+  choose_network
   write_config "$snapshotter"
   write_cni_config
   rm -f "$SOCK" "$SOCK.ttrpc"
@@ -287,7 +321,8 @@ cmd_up() {
   done
   log "up: $(ctr_ version 2>/dev/null | awk '/Server:/{s=1} s&&/Version:/{print "containerd " $2; exit}') on $SOCK" \
     "(snapshotter $snapshotter, cgroups $(cgroup_mode), apparmor $(apparmor_enabled && echo on || echo off)," \
-    "CAP_SYS_RESOURCE $(has_cap_sys_resource && echo yes || echo 'no: oom_score_adj restricted');" \
+    "CAP_SYS_RESOURCE $(has_cap_sys_resource && echo yes || echo 'no: oom_score_adj restricted')," \
+    "pods on bridge $CNI_BRIDGE in $CNI_SUBNET;" \
     "state and logs in $DIR)"
   log "use it: eval \"\$($HACK/containerd.sh env)\""
 }
@@ -382,6 +417,7 @@ cmd_status() {
     n=$(shim_pids | wc -l)
     echo "shims: $n  socket: $SOCK  config: $CONFIG  logs: $LOGS"
     [[ -r "$CONFIG" ]] && grep -m1 'snapshotter = ' "$CONFIG" | sed 's/^ */snapshotter: /; s/snapshotter = //; s/"//g'
+    [[ -r "$DIR/cni/network" ]] && echo "network: $(tr '\n' ' ' <"$DIR/cni/network")"
     return 0
   fi
   echo "containerd: stopped"

@@ -44,7 +44,7 @@ final class ContainerdScriptIT {
   void isolatedInstance() throws IOException {
     // short: the socket path must fit a sockaddr_un
     dir = Files.createTempDirectory(Path.of("/tmp"), "kej-ctd-");
-    containerd = LocalContainerd.isolated(dir, "kej1", "10.89.0.0/16");
+    containerd = LocalContainerd.isolated(dir);
   }
 
   @AfterEach

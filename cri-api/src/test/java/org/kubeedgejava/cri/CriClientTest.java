@@ -9,6 +9,8 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +23,20 @@ import org.kubeedgejava.cri.v1.ListContainersRequest;
 final class CriClientTest {
 
   @TempDir Path dir;
+
+  private Path socket;
+  private FakeRuntimeServer server;
+
+  @BeforeEach
+  void startFakeRuntime() {
+    socket = dir.resolve("runtime.sock");
+    server = FakeRuntimeServer.start(socket);
+  }
+
+  @AfterEach
+  void stopFakeRuntime() {
+    server.close();
+  }
 
   @Test
   void refusesATcpEndpointSayingOnlyUnixSocketsWork() {
@@ -58,12 +74,12 @@ final class CriClientTest {
 
   @Test
   void refusesToConnectWhenNoSocketExistsNamingIt() {
-    Path socket = dir.resolve("containerd.sock");
-    assertThatThrownBy(() -> CriClient.connect("unix://" + socket))
+    Path missing = dir.resolve("containerd.sock");
+    assertThatThrownBy(() -> CriClient.connect("unix://" + missing))
         .isInstanceOf(CriUnavailableException.class)
-        .hasMessage("containerd is not running at " + socket + ": the socket does not exist")
+        .hasMessage("containerd is not running at " + missing + ": the socket does not exist")
         .extracting(e -> ((CriUnavailableException) e).socket())
-        .isEqualTo(socket);
+        .isEqualTo(missing);
   }
 
   @Test
@@ -83,9 +99,7 @@ final class CriClientTest {
 
   @Test
   void callsTheRuntimeAndImageServicesOverTheSocket() throws Exception {
-    Path socket = dir.resolve("runtime.sock");
-    try (FakeRuntimeServer server = FakeRuntimeServer.start(socket);
-        CriClient client = CriClient.connect("unix://" + socket)) {
+    try (CriClient client = CriClient.connect("unix://" + socket)) {
       assertThat(client.version().getRuntimeName()).isEqualTo("fake-runtime");
       assertThat(client.version().getVersion()).isEqualTo("v1");
 
@@ -101,10 +115,8 @@ final class CriClientTest {
 
   @Test
   void givesEveryCallItsOwnDeadline() throws Exception {
-    Path socket = dir.resolve("runtime.sock");
     Duration timeout = Duration.ofMillis(300);
-    try (FakeRuntimeServer server = FakeRuntimeServer.start(socket);
-        CriClient client = CriClient.connect("unix://" + socket, timeout)) {
+    try (CriClient client = CriClient.connect("unix://" + socket, timeout)) {
       long start = System.nanoTime();
       assertThatThrownBy(
               () -> client.runtime().listContainers(ListContainersRequest.getDefaultInstance()))
@@ -119,8 +131,6 @@ final class CriClientTest {
 
   @Test
   void saysContainerdIsNotRunningWhenTheRuntimeHasGone() throws Exception {
-    Path socket = dir.resolve("runtime.sock");
-    FakeRuntimeServer server = FakeRuntimeServer.start(socket);
     try (CriClient client = CriClient.connect("unix://" + socket)) {
       assertThat(client.version().getRuntimeName()).isEqualTo("fake-runtime");
       server.close();
@@ -139,21 +149,18 @@ final class CriClientTest {
 
   @Test
   void closeIsIdempotentAndEndsTheEventLoopThread() throws Exception {
-    Path socket = dir.resolve("runtime.sock");
-    try (FakeRuntimeServer server = FakeRuntimeServer.start(socket)) {
-      CriClient client = CriClient.connect("unix://" + socket);
-      assertThat(client.version().getRuntimeName()).isEqualTo("fake-runtime");
-      assertThat(clientThreads()).isPositive();
+    CriClient client = CriClient.connect("unix://" + socket);
+    assertThat(client.version().getRuntimeName()).isEqualTo("fake-runtime");
+    assertThat(clientThreads()).isPositive();
 
-      client.close();
-      client.close();
+    client.close();
+    client.close();
 
-      assertThatThrownBy(client::version)
-          .isInstanceOf(StatusRuntimeException.class)
-          .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
-          .isEqualTo(Status.Code.UNAVAILABLE);
-      await().atMost(Duration.ofSeconds(5)).until(() -> clientThreads() == 0);
-    }
+    assertThatThrownBy(client::version)
+        .isInstanceOf(StatusRuntimeException.class)
+        .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+        .isEqualTo(Status.Code.UNAVAILABLE);
+    await().atMost(Duration.ofSeconds(5)).until(() -> clientThreads() == 0);
   }
 
   private static long clientThreads() {

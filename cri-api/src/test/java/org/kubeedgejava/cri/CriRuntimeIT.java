@@ -250,7 +250,8 @@ final class CriRuntimeIT {
             .getNetwork()
             .getIp();
     assertThat(InetAddress.getByName(ip)).isInstanceOf(Inet4Address.class);
-    assertThat(inSubnet(ip, podSubnet())).as("%s in %s", ip, podSubnet()).isTrue();
+    String subnet = containerd.podSubnet();
+    assertThat(inSubnet(ip, subnet)).as("%s in %s", ip, subnet).isTrue();
 
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     HttpRequest get =
@@ -359,12 +360,6 @@ final class CriRuntimeIT {
         .until(
             () -> http.send(get, HttpResponse.BodyHandlers.ofString()), r -> r.statusCode() == 200)
         .body();
-  }
-
-  /** The bridge network's subnet, as hack/containerd.sh sets it. */
-  private static String podSubnet() {
-    String subnet = System.getenv("CONTAINERD_CNI_SUBNET");
-    return subnet == null || subnet.isBlank() ? "10.88.0.0/16" : subnet;
   }
 
   private static boolean inSubnet(String ip, String cidr) throws IOException {

@@ -57,12 +57,16 @@ final class FakeRuntimeServer implements AutoCloseable {
     return new FakeRuntimeServer(group, server);
   }
 
-  /** Stops serving and removes the socket, as a runtime that exits does. */
+  /** Stops serving and removes the socket, as a runtime that exits does; idempotent. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     server.shutdownNow();
-    server.awaitTermination(5, TimeUnit.SECONDS);
-    group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(5_000);
   }
 
   private static final class Runtime extends RuntimeServiceGrpc.RuntimeServiceImplBase {

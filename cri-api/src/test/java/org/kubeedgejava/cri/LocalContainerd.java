@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The private containerd of {@code hack/containerd.sh}, holding the images of {@code
@@ -24,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalContainerd {
   private static final Duration UP_TIMEOUT = Duration.ofMinutes(3);
+  private static final Pattern SUBNET = Pattern.compile("\"subnet\"\\s*:\\s*\"([^\"]+)\"");
 
   private static LocalContainerd shared; // guarded by LocalContainerd.class
 
@@ -63,12 +66,15 @@ final class LocalContainerd {
     return shared;
   }
 
-  /** Another instance in {@code dir} with its own CNI bridge and subnet; not started. */
-  static LocalContainerd isolated(Path dir, String bridge, String subnet) {
+  /**
+   * Another instance in {@code dir}; not started. The script gives it a bridge and subnet of its
+   * own.
+   */
+  static LocalContainerd isolated(Path dir) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("CONTAINERD_DIR", dir.toString());
-    env.put("CONTAINERD_CNI_BRIDGE", bridge);
-    env.put("CONTAINERD_CNI_SUBNET", subnet);
+    env.put("CONTAINERD_CNI_BRIDGE", "");
+    env.put("CONTAINERD_CNI_SUBNET", "");
     return new LocalContainerd(repoRoot(), dir, env);
   }
 
@@ -102,6 +108,20 @@ final class LocalContainerd {
 
   String endpoint() {
     return "unix://" + socket();
+  }
+
+  /** The pod subnet of the bridge network, from the CNI config {@code up} wrote. */
+  String podSubnet() {
+    Path conflist = dir.resolve("cni/net.d/10-kubeedge-java.conflist");
+    try {
+      Matcher m = SUBNET.matcher(Files.readString(conflist));
+      if (!m.find()) {
+        throw new IllegalStateException("no subnet in " + conflist);
+      }
+      return m.group(1);
+    } catch (IOException e) {
+      throw new UncheckedIOException("containerd never started in " + dir, e);
+    }
   }
 
   /** A new client of this instance; the caller closes it. */

@@ -90,6 +90,7 @@ final class PodWorker {
   private final String logRoot;
   private final String nodeIp;
   private final Map<String, Track> tracks = new HashMap<>();
+  private final Map<String, Transition> transitions = new HashMap<>();
   private volatile PodView pod;
   private Instant startTime;
 
@@ -625,12 +626,11 @@ final class PodWorker {
     }
     status.put("phase", phase);
     ArrayNode conditions = status.putArray("conditions");
-    String now = time(clock.instant());
-    conditions.add(condition("PodReadyToStartContainers", sandbox != null, now));
-    conditions.add(condition("Initialized", true, now));
-    conditions.add(condition("ContainersReady", allReady && total > 0, now));
-    conditions.add(condition("Ready", allReady && total > 0, now));
-    conditions.add(condition("PodScheduled", true, now));
+    conditions.add(condition("PodReadyToStartContainers", sandbox != null));
+    conditions.add(condition("Initialized", true));
+    conditions.add(condition("ContainersReady", allReady && total > 0));
+    conditions.add(condition("Ready", allReady && total > 0));
+    conditions.add(condition("PodScheduled", true));
     if (!nodeIp.isEmpty()) {
       status.put("hostIP", nodeIp);
       status.putArray("hostIPs").addObject().put("ip", nodeIp);
@@ -640,7 +640,6 @@ final class PodWorker {
       status.putArray("podIPs").addObject().put("ip", podIp);
     }
     status.put("startTime", time(startTime));
-    status.put("qosClass", "BestEffort");
     status.set("containerStatuses", statuses);
     return status;
   }
@@ -660,12 +659,20 @@ final class PodWorker {
     return t;
   }
 
-  private static ObjectNode condition(String type, boolean value, String time) {
+  /** A condition whose lastTransitionTime moves only when its value changes. */
+  private ObjectNode condition(String type, boolean value) {
+    Transition last = transitions.get(type);
+    if (last == null || last.value() != value) {
+      last = new Transition(value, time(clock.instant()));
+      transitions.put(type, last);
+    }
     ObjectNode c = JSON.createObjectNode();
-    c.put("type", type).put("status", value ? "True" : "False").put("lastProbeTime", (String) null);
-    c.put("lastTransitionTime", time);
+    c.put("type", type).put("status", value ? "True" : "False").putNull("lastProbeTime");
+    c.put("lastTransitionTime", last.at());
     return c;
   }
+
+  private record Transition(boolean value, String at) {}
 
   static String time(long nanos) {
     return nanos <= 0 ? null : time(Instant.ofEpochSecond(0, nanos));

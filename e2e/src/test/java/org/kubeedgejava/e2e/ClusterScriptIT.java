@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kubeedgejava.testing.FreePorts;
 import org.kubeedgejava.testing.LocalControlPlane;
+import org.kubeedgejava.testing.ProcessScan;
 
 /**
  * hack/cluster.sh on an instance of its own (own directory, own ports), beside the shared one: a
@@ -73,43 +72,17 @@ class ClusterScriptIT {
   }
 
   private static LocalControlPlane.Layout layout(Path clusterDir) throws IOException {
-    int[] ports = freePorts(5);
+    int[] ports = FreePorts.pick(5);
     return new LocalControlPlane.Layout(
         clusterDir, ports[0], ports[1], ports[2], ports[3], ports[4]);
   }
 
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-  }
-
-  /** PIDs of live processes whose command line mentions {@code marker}. */
-  private static List<Long> pidsOf(Path marker) throws IOException {
-    String needle = marker.toString();
-    List<Long> pids = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        try {
-          String cmdline =
-              new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
-          if (cmdline.contains(needle) && !cmdline.startsWith("bash ")) {
-            pids.add(Long.parseLong(proc.getFileName().toString()));
-          }
-        } catch (IOException vanished) {
-          // the process ended while we looked
-        }
-      }
-    }
-    pids.sort(null);
-    return pids;
+  /** PIDs of live processes (other than shells running the script) that mention {@code marker}. */
+  private static List<Long> pidsOf(Path marker) {
+    return ProcessScan.mentioning(marker.toString()).stream()
+        .filter(line -> !line.substring(line.indexOf(": ") + 2).startsWith("bash "))
+        .map(line -> Long.parseLong(line.substring(0, line.indexOf(':'))))
+        .sorted()
+        .toList();
   }
 }

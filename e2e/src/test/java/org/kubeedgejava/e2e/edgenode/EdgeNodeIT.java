@@ -10,14 +10,10 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +25,7 @@ import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
 import org.kubeedgejava.edgecore.EdgeCore;
 import org.kubeedgejava.testing.ControlPlaneTest;
+import org.kubeedgejava.testing.FreePorts;
 import org.kubeedgejava.testing.LocalControlPlane;
 import org.kubeedgejava.testing.TestNamespace;
 
@@ -68,7 +65,7 @@ class EdgeNodeIT {
 
   private void startBoth(KubernetesClient client, LocalControlPlane plane) throws Exception {
     kube = client;
-    int[] ports = freePorts(3);
+    int[] ports = FreePorts.pick(3);
     cloud =
         CloudCore.start(
             CloudCoreConfig.defaults()
@@ -267,19 +264,5 @@ class EdgeNodeIT {
         .filteredOn(t -> "node.kubernetes.io/unreachable".equals(t.getKey()))
         .singleElement()
         .satisfies(t -> assertThat(t.getTolerationSeconds()).isEqualTo(300L));
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
   }
 }

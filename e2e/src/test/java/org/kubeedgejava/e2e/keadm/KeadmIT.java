@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -34,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kubeedgejava.security.CertificateAuthority;
 import org.kubeedgejava.security.JoinToken;
 import org.kubeedgejava.testing.ControlPlaneTest;
+import org.kubeedgejava.testing.FreePorts;
 import org.kubeedgejava.testing.LocalControlPlane;
+import org.kubeedgejava.testing.ProcessScan;
 
 /**
  * The seed's install path against the real control plane, with the built launchers: {@code keadm
@@ -64,7 +63,7 @@ class KeadmIT {
     assertThat(launchers.code()).as(launchers.output()).isZero();
     cloudDir = dir.resolve("cloud");
     edgeDir = dir.resolve("edge");
-    int[] ports = freePorts(3);
+    int[] ports = FreePorts.pick(3);
     wsPort = ports[0];
     httpsPort = ports[1];
     monitorPort = ports[2];
@@ -198,7 +197,7 @@ class KeadmIT {
     assertThat(edge.output()).contains("stopped edgecore");
     assertThat(cloud.code()).as(cloud.output()).isZero();
     assertThat(cloud.output()).contains("stopped cloudcore");
-    assertThat(processesMentioning(dir)).isEmpty();
+    assertThat(ProcessScan.mentioning(dir.toString())).isEmpty();
     assertThat(Files.exists(edgeDir.resolve("certs/server.key"))).isFalse();
     await()
         .atMost(Duration.ofSeconds(60))
@@ -262,36 +261,5 @@ class KeadmIT {
       throw new AssertionError(command + " timed out:\n" + Files.readString(out));
     }
     return new Result(p.exitValue(), Files.readString(out));
-  }
-
-  private static int[] freePorts(int n) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < n; i++) {
-        sockets.add(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-    }
-  }
-
-  private static List<String> processesMentioning(Path marker) throws IOException {
-    List<String> found = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        try {
-          String cmd = new String(Files.readAllBytes(proc.resolve("cmdline"))).replace('\0', ' ');
-          if (cmd.contains(marker.toString())) {
-            found.add(proc.getFileName() + ": " + cmd);
-          }
-        } catch (IOException gone) {
-          // exited while we looked
-        }
-      }
-    }
-    return found;
   }
 }

@@ -27,6 +27,7 @@ import org.kubeedgejava.cri.v1.PodSandboxConfig;
 import org.kubeedgejava.cri.v1.PodSandboxStatusRequest;
 import org.kubeedgejava.cri.v1.RunPodSandboxRequest;
 import org.kubeedgejava.cri.v1.StartContainerRequest;
+import org.kubeedgejava.testing.LocalContainerd;
 
 /**
  * {@code hack/containerd.sh} itself, on an instance of its own (own directory, bridge and subnet)
@@ -90,7 +91,7 @@ final class ContainerdScriptIT {
 
   /** A host-network pod with a running {@code sleep}; the PIDs of its pause and sleep. */
   private List<Long> runSleepingPod() {
-    try (CriClient cri = containerd.newClient()) {
+    try (CriClient cri = CriClient.connect(containerd.endpoint(), Duration.ofMinutes(1))) {
       PodSandboxConfig pod =
           CriRuntimeIT.sandbox("script-it", NamespaceMode.NODE, dir.resolve("pod-logs"));
       String sandboxId =
@@ -136,10 +137,10 @@ final class ContainerdScriptIT {
     assertThat(workload).noneMatch(ContainerdScriptIT::alive);
     assertThat(mountsUnderDir()).as("mounts under %s", dir).isEmpty();
     assertThat(containerd.socket()).doesNotExist();
-    LocalContainerd.ScriptResult status = containerd.status();
+    var status = containerd.status();
     assertThat(status.exitCode()).isNotZero();
     assertThat(status.output()).contains("containerd: stopped").doesNotContain("left over");
-    assertThatThrownBy(containerd::newClient)
+    assertThatThrownBy(() -> CriClient.connect(containerd.endpoint()))
         .isInstanceOf(CriUnavailableException.class)
         .hasMessageStartingWith("containerd is not running at " + containerd.socket());
   }

@@ -64,6 +64,7 @@ import org.kubeedgejava.cri.v1.StatusRequest;
 import org.kubeedgejava.cri.v1.StopContainerRequest;
 import org.kubeedgejava.cri.v1.StopPodSandboxRequest;
 import org.kubeedgejava.cri.v1.UpdateContainerResourcesRequest;
+import org.kubeedgejava.testing.LocalContainerd;
 
 /**
  * Pods and containers on a real containerd ({@code hack/containerd.sh}) through {@link CriClient},
@@ -85,7 +86,7 @@ final class CriRuntimeIT {
   @BeforeAll
   static void startContainerd() throws IOException {
     containerd = LocalContainerd.shared();
-    cri = containerd.newClient();
+    cri = CriClient.connect(containerd.endpoint(), Duration.ofMinutes(1));
     logs = Files.createTempDirectory("cri-it-logs");
   }
 

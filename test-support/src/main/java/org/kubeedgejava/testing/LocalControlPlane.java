@@ -78,8 +78,17 @@ public final class LocalControlPlane {
 
   /** A separate instance in its own directory and ports; not started. */
   public static LocalControlPlane isolated(Layout layout) {
-    return new LocalControlPlane(
-        RepoRoot.find(), layout.environment(), layout.dir().resolve("admin.kubeconfig"));
+    return isolated(layout, Map.of());
+  }
+
+  /**
+   * A separate instance with extra {@code hack/cluster.sh} settings, e.g. {@code
+   * CLUSTER_NODE_MONITOR_GRACE_PERIOD}; not started.
+   */
+  public static LocalControlPlane isolated(Layout layout, Map<String, String> settings) {
+    Map<String, String> env = new LinkedHashMap<>(layout.environment());
+    env.putAll(settings);
+    return new LocalControlPlane(RepoRoot.find(), env, layout.dir().resolve("admin.kubeconfig"));
   }
 
   /** Runs {@code hack/cluster.sh up}; returns what it printed. */

@@ -8,7 +8,9 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -227,12 +229,24 @@ public final class Edged implements AutoCloseable {
   private void removeOrphans() {
     Set<String> known = new HashSet<>();
     workers.values().forEach(w -> known.add(w.pod.pod().uid()));
+    List<PodSandbox> orphans = new ArrayList<>();
     for (PodSandbox s :
         cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
       String uid = s.getLabelsMap().get(PodWorker.LABEL_UID);
-      if (uid != null
-          && !known.contains(uid)
-          && store.listByType("pod").stream().noneMatch(e -> e.value().contains(uid))) {
+      if (uid != null && !known.contains(uid)) {
+        orphans.add(s);
+      }
+    }
+    if (orphans.isEmpty()) {
+      return;
+    }
+    Set<String> stored = new HashSet<>();
+    for (MetaStore.Entry e : store.listByType("pod")) {
+      stored.add(new PodView(parse(e.value())).uid());
+    }
+    for (PodSandbox s : orphans) {
+      String uid = s.getLabelsMap().get(PodWorker.LABEL_UID);
+      if (!stored.contains(uid)) {
         log.info(
             "removing sandbox {} of pod uid {}, which is no longer on this node",
             PodWorker.shortId(s.getId()),

@@ -26,7 +26,9 @@ COMMON_JVM=(-XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED
 # each process holds one socket per node: raise the open-file limit as far as allowed (in a
 # container without CAP_SYS_RESOURCE that is the hard limit, e.g. 20000: enough for N=10000)
 ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-echo "edgemark: N=$N, open-file limit $(ulimit -n), ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range)"
+echo "edgemark: N=$N, ramp ${EDGEMARK_RATE:-500}/s (at most 256 handshakes pending)," \
+  "hold ${EDGEMARK_HOLD:-60} s, open-file limit $(ulimit -n)," \
+  "ephemeral ports $(tr '\t' '-' </proc/sys/net/ipv4/ip_local_port_range)"
 
 if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
   "$REPO/hack/mvn.sh" -B -ntp -q -DskipTests -DskipITs -pl bench -am package
@@ -70,7 +72,7 @@ done
 [[ -s "$OUT/port" ]] || { echo "edgemark: the hub wrote no port within 60 s" >&2; exit 1; }
 port="$(cat "$OUT/port")"
 
-"$JAVA" "${FLEET_JVM[@]}" "${COMMON_JVM[@]}" -cp "$JAR" \
+"$JAVA" "${FLEET_JVM[@]}" "${COMMON_JVM[@]}" -Xlog:gc:file="$OUT/fleet-gc.log" -cp "$JAR" \
   org.kubeedgejava.bench.edgemark.EdgeMarkFleet --host 127.0.0.1 --port "$port" --pki "$PKI" \
   --nodes "$N" --rate "${EDGEMARK_RATE:-500}" --reply "${EDGEMARK_REPLY:-edge}" \
   >"$OUT/fleet.out" 2>"$OUT/fleet.log" &

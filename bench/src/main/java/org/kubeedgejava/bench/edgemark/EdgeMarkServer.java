@@ -161,12 +161,15 @@ public final class EdgeMarkServer {
     Files.writeString(tmp, Integer.toString(address.getPort()), StandardCharsets.US_ASCII);
     Files.move(tmp, portFile, StandardCopyOption.ATOMIC_MOVE);
 
+    long rampCpu = cpuNanos();
     double rampSeconds = awaitRamp();
+    rampCpu = cpuNanos() - rampCpu;
     int afterRamp = registry.size();
     MemorySnapshot ramped = MemorySnapshot.afterGc();
     say("after ramp: %d sessions; %s", afterRamp, perSession(baseline, ramped, afterRamp));
 
     long holdStart = System.nanoTime();
+    long holdCpu = cpuNanos();
     int sent = sendDownstream(holdStart, hold, perNode);
     sleepUntil(holdStart + hold.toNanos());
     long graceEnd = System.nanoTime() + ANSWER_GRACE.toNanos();
@@ -174,6 +177,7 @@ public final class EdgeMarkServer {
       Thread.sleep(100);
     }
     double heldSeconds = (System.nanoTime() - holdStart) / 1e9;
+    holdCpu = cpuNanos() - holdCpu;
     int afterHold = registry.size();
     MemorySnapshot held = MemorySnapshot.afterGc();
     say(
@@ -189,6 +193,17 @@ public final class EdgeMarkServer {
         rampSeconds,
         afterRamp / rampSeconds);
     row("sessions after hold", "%d (hold %.0f s)", afterHold, heldSeconds);
+    row(
+        "hub CPU time during ramp",
+        "%.1f s (%.2f ms per session)",
+        rampCpu / 1e9,
+        afterRamp == 0 ? Double.NaN : rampCpu / 1e6 / afterRamp);
+    row(
+        "hub CPU time during hold",
+        "%.1f s in %.0f s (%.0f%% of one core)",
+        holdCpu / 1e9,
+        heldSeconds,
+        100 * holdCpu / 1e9 / heldSeconds);
     row("sessions opened / closed (hub listener)", "%d / %d", connects.get(), disconnects.get());
     row("connections refused or dropped (hub metrics)", "%s", rejections());
     row("heap before any connection", "%s", MemorySnapshot.mib(baseline.heapBytes()));
@@ -374,6 +389,12 @@ public final class EdgeMarkServer {
 
   private void row(String metric, String format, Object... values) {
     report.add("| " + metric + " | " + String.format(Locale.ROOT, format, values) + " |");
+  }
+
+  /** CPU time this process has used so far, all threads. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String gcNames() {

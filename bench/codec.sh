@@ -15,6 +15,17 @@ fi
 JVM_FLAGS=(-Xms1g -Xmx1g -XX:+UseG1GC)
 read -r -a RUN <<<"${JMH_RUN:--f 1 -wi 3 -i 5 -w 2s -r 3s}"
 "$JAVA" -version 2>&1 | head -1
-exec "$JAVA" "${JVM_FLAGS[@]}" -cp "$REPO/bench/target/bench.jar" \
+echo "load average (1/5/15 min) before: $(cut -d' ' -f1-3 /proc/loadavg)"
+busy_start="$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)" # whole machine, 1/100 s
+"$JAVA" "${JVM_FLAGS[@]}" -cp "$REPO/bench/target/bench.jar" \
   org.kubeedgejava.bench.codec.CodecBenchmarkReport \
   "${RUN[@]}" -t 1 -prof gc -jvmArgs "${JVM_FLAGS[*]}" "$@"
+echo "load average (1/5/15 min) after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# CPU other processes used meanwhile (the JMH JVMs are this shell's children): contention from
+# other work on the machine lowers the scores
+times_file="$(mktemp)"
+times >"$times_file" # a builtin: must run in this shell, not a pipeline's subshell
+tail -n 1 "$times_file" | awk -v b0="$busy_start" -v b1="$(awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat)" '
+  function secs(t) { split(t, p, "m"); return p[1] * 60 + p[2] }
+  { mine = secs($1) + secs($2); printf "CPU time: JMH %.0f s, other processes %.0f s\n", mine, (b1 - b0) / 100 - mine }'
+rm -f "$times_file"

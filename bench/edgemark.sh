@@ -35,6 +35,10 @@ if [[ "${BENCH_SKIP_BUILD:-}" != 1 ]]; then
 fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)" # other work on the machine skews CPU-bound figures
+
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8}' /proc/stat; } # whole machine, 1/100 s
+proc_ticks() { awk '{print $14+$15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 server_pid="" fleet_pid="" tail_pid=""
 stop() { # $1 = pid: SIGTERM, then SIGKILL after 15 s
@@ -58,6 +62,7 @@ trap 'exit 130' INT TERM
 
 "$JAVA" -Xmx1g -cp "$JAR" org.kubeedgejava.bench.edgemark.EdgeMarkPki --dir "$PKI" --nodes "$N"
 
+busy_start="$(busy_ticks)" wall_start="$(date +%s.%N)"
 "$JAVA" "${SERVER_JVM[@]}" "${COMMON_JVM[@]}" -Xlog:gc:file="$OUT/hub-gc.log" -cp "$JAR" \
   org.kubeedgejava.bench.edgemark.EdgeMarkServer --pki "$PKI" --nodes "$N" \
   --port-file "$OUT/port" --done-file "$OUT/done" --hold-seconds "${EDGEMARK_HOLD:-60}" \
@@ -85,6 +90,11 @@ tail_pid=$!
 while kill -0 "$server_pid" 2>/dev/null && [[ ! -e "$OUT/done" ]]; do
   sleep 0.5
 done
+# how much CPU went to the hub, the fleet and everything else on the machine meanwhile: other
+# work competing for the 2 cores slows the ramp and stretches the latency tail
+cpu_line="$(awk -v b0="$busy_start" -v b1="$(busy_ticks)" -v h="$(proc_ticks "$server_pid")" \
+  -v f="$(proc_ticks "$fleet_pid")" -v w0="$wall_start" -v w1="$(date +%s.%N)" -v cores="$(nproc)" \
+  'BEGIN {printf "hub %.0f s, fleet %.0f s, other processes %.0f s, of %.0f s wall x %d cores", h/100, f/100, (b1-b0-h-f)/100, w1-w0, cores}')"
 stop "$fleet_pid"
 fleet_pid=""
 status=0
@@ -94,5 +104,7 @@ wait "$tail_pid" || true
 tail_pid=""
 echo
 echo "fleet: $(tail -n 1 "$OUT/fleet.out")"
+echo "CPU time from hub start to report: $cpu_line"
+echo "load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "fleet log warnings: $(grep -c WARN "$OUT/fleet.log" || true), hub log warnings: $(grep -c WARN "$OUT/hub.log" || true) (in $OUT)"
 exit "$status"

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.kubeedgejava.wire.ResourcePath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ public final class KubernetesAckLedger implements AckLedger, AutoCloseable {
   private final ExecutorService writer =
       Executors.newSingleThreadExecutor(Thread.ofVirtual().name("ack-ledger").factory());
   private boolean draining; // guarded by this
+  private volatile boolean closed;
 
   public KubernetesAckLedger(KubernetesClient kube) {
     this.kube = kube;
@@ -89,7 +91,7 @@ public final class KubernetesAckLedger implements AckLedger, AutoCloseable {
   }
 
   private void drain() {
-    while (true) {
+    while (!closed) {
       Write next;
       synchronized (this) {
         var it = pending.values().iterator();
@@ -103,6 +105,9 @@ public final class KubernetesAckLedger implements AckLedger, AutoCloseable {
       try {
         write(next);
       } catch (KubernetesClientException e) {
+        if (closed) {
+          return; // shutting down while the API server refuses: give up, do not retry forever
+        }
         log.warn(
             "cannot record the acknowledgement of {} by {}: {}; will retry",
             next.ref().key(),
@@ -200,8 +205,25 @@ public final class KubernetesAckLedger implements AckLedger, AutoCloseable {
     }
   }
 
+  /**
+   * Lets the writes in progress finish for up to 5 s, then stops: a write that keeps failing is
+   * abandoned rather than retried after cloudcore closed its API client.
+   */
   @Override
   public void close() {
     writer.shutdown();
+    try {
+      if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+        closed = true;
+        writer.shutdownNow();
+        if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
+          log.warn("the acknowledgement writer did not stop");
+        }
+      }
+    } catch (InterruptedException e) {
+      closed = true;
+      writer.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

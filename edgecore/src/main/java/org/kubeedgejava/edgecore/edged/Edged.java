@@ -2,6 +2,7 @@ package org.kubeedgejava.edgecore.edged;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.grpc.StatusRuntimeException;
@@ -210,7 +211,7 @@ public final class Edged implements AutoCloseable {
     }
     w.lastStatus = text;
     ObjectNode patch = JSON.createObjectNode();
-    patch.set("status", status);
+    patch.set("status", replacingIpLists(status));
     outbox.submit(
         Message.create(
             clock,
@@ -223,6 +224,21 @@ public final class Edged implements AutoCloseable {
             TextNode.valueOf(patch.toString())),
         "pod-status/" + pod.key());
     passes.execute(outbox::flush);
+  }
+
+  /**
+   * The status as the strategic-merge patch the cloud applies: podIPs and hostIPs merge by {@code
+   * ip} there, so the new list must say it replaces the old one — else a pod whose sandbox was
+   * re-created with another IP (after a reboot) would list both, which the API server refuses.
+   */
+  static ObjectNode replacingIpLists(ObjectNode status) {
+    ObjectNode out = status.deepCopy();
+    for (String list : new String[] {"podIPs", "hostIPs"}) {
+      if (out.get(list) instanceof ArrayNode ips) {
+        ips.addObject().put("$patch", "replace");
+      }
+    }
+    return out;
   }
 
   /** Sandboxes of ours whose pod is no longer in the store (deleted while edgecore was down). */

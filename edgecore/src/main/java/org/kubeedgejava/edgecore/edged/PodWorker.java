@@ -82,6 +82,8 @@ final class PodWorker {
     String waitingReason = "ContainerCreating";
     String waitingMessage = "";
     final Probes probes = new Probes();
+    String previousId = ""; // the instance before the current one, exited: its status is final
+    ContainerStatus previous;
   }
 
   private final CriClient cri;
@@ -125,7 +127,7 @@ final class PodWorker {
       p.containers()
           .forEach(
               c -> waiting(c.path("name").asText(), "CreateContainerConfigError", e.getMessage()));
-      return status(p, null, List.of());
+      return status(p, null, List.of(), Map.of());
     } catch (IOException e) {
       p.containers()
           .forEach(c ->
@@ -133,11 +135,11 @@ final class PodWorker {
                   c.path("name").asText(),
                   "CreateContainerConfigError",
                   "volumes: " + e.getMessage()));
-      return status(p, null, List.of());
+      return status(p, null, List.of(), Map.of());
     }
     PodSandbox sandbox = ensureSandbox(p);
     if (sandbox == null) {
-      return status(p, null, List.of());
+      return status(p, null, List.of(), Map.of());
     }
     List<Container> containers =
         cri.runtime()
@@ -151,6 +153,7 @@ final class PodWorker {
       byName.computeIfAbsent(c.getMetadata().getName(), k -> new ArrayList<>()).add(c);
     }
     List<ContainerStatus> latest = new ArrayList<>();
+    Map<String, ContainerStatus> previous = new HashMap<>();
     for (JsonNode spec : p.containers()) {
       String name = spec.path("name").asText();
       List<Container> instances = new ArrayList<>(byName.getOrDefault(name, List.of()));
@@ -158,12 +161,38 @@ final class PodWorker {
       Optional<ContainerStatus> status =
           reconcileContainer(p, sandbox, spec, instances, volumePaths);
       status.ifPresent(latest::add);
+      previousInstance(name, instances, status).ifPresent(s -> previous.put(name, s));
       // keep the latest instance and the one before it (for lastState and logs)
       for (int i = 2; i < instances.size(); i++) {
         removeQuietly(instances.get(i).getId());
       }
     }
-    return status(p, sandbox, latest);
+    return status(p, sandbox, latest, previous);
+  }
+
+  /**
+   * The exited instance before {@code current} (newest first in {@code instances}), for the
+   * container's lastState — how a restart after a liveness kill or a crash shows up.
+   */
+  private Optional<ContainerStatus> previousInstance(
+      String name, List<Container> instances, Optional<ContainerStatus> current) {
+    String currentId = current.map(ContainerStatus::getId).orElse("");
+    Track track = tracks.computeIfAbsent(name, k -> new Track());
+    for (Container c : instances) {
+      if (c.getId().equals(currentId)) {
+        continue;
+      }
+      if (!c.getId().equals(track.previousId)) {
+        ContainerStatus s = containerStatus(c.getId());
+        if (s == null || s.getState() != ContainerState.CONTAINER_EXITED) {
+          return Optional.empty();
+        }
+        track.previousId = c.getId();
+        track.previous = s;
+      }
+      return Optional.of(track.previous);
+    }
+    return Optional.empty();
   }
 
   private PodSandbox ensureSandbox(PodView p) {
@@ -550,7 +579,11 @@ final class PodWorker {
   }
 
   /** The pod status the kubelet would report, from what containerd says. */
-  private ObjectNode status(PodView p, PodSandbox sandbox, List<ContainerStatus> latest) {
+  private ObjectNode status(
+      PodView p,
+      PodSandbox sandbox,
+      List<ContainerStatus> latest,
+      Map<String, ContainerStatus> previous) {
     ObjectNode status = JSON.createObjectNode();
     String podIp = sandbox == null ? "" : podIp(sandbox);
     Map<String, ContainerStatus> byName = new HashMap<>();
@@ -588,6 +621,10 @@ final class PodWorker {
         cs.put("started", false);
       } else {
         cs.put("containerID", "containerd://" + s.getId());
+        ContainerStatus before = previous.get(name);
+        if (before != null) {
+          cs.putObject("lastState").set("terminated", terminated(before));
+        }
         if (s.getState() == ContainerState.CONTAINER_RUNNING) {
           state.putObject("running").put("startedAt", time(s.getStartedAt()));
           running++;

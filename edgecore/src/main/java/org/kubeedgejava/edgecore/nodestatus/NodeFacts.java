@@ -8,7 +8,9 @@ import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -111,16 +113,34 @@ public record NodeFacts(
     }
   }
 
-  /** The first non-loopback IPv4 address of an interface that is up; empty when none. */
+  /**
+   * The node's address as the kubelet chooses it: the IPv4 address of the interface holding the
+   * default route; else the first non-loopback IPv4 address of an interface that is up; empty when
+   * none. Not simply the first: the CNI bridge of the pods is an interface too, and once it exists
+   * it may be listed first.
+   */
   static String detectIp() {
     try {
-      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (!nic.isUp() || nic.isLoopback()) {
-          continue;
+      Optional<String> iface =
+          defaultRouteInterface(Files.readAllLines(Path.of("/proc/net/route")));
+      if (iface.isPresent()) {
+        NetworkInterface nic = NetworkInterface.getByName(iface.get());
+        if (nic != null && nic.isUp()) {
+          Optional<String> ip = ipv4(nic);
+          if (ip.isPresent()) {
+            return ip.get();
+          }
         }
-        for (InetAddress a : Collections.list(nic.getInetAddresses())) {
-          if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
-            return a.getHostAddress();
+      }
+    } catch (IOException e) {
+      // no routing table readable: fall through
+    }
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (nic.isUp() && !nic.isLoopback()) {
+          Optional<String> ip = ipv4(nic);
+          if (ip.isPresent()) {
+            return ip.get();
           }
         }
       }
@@ -128,5 +148,37 @@ public record NodeFacts(
       // no interfaces readable
     }
     return "";
+  }
+
+  /** The interface of the IPv4 default route with the lowest metric, from /proc/net/route. */
+  static Optional<String> defaultRouteInterface(List<String> procNetRoute) {
+    String best = null;
+    long bestMetric = Long.MAX_VALUE;
+    for (String line : procNetRoute.stream().skip(1).toList()) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 8 || !"00000000".equals(f[1]) || !"00000000".equals(f[7])) {
+        continue;
+      }
+      long metric;
+      try {
+        metric = Long.parseLong(f[6]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      if (metric < bestMetric) {
+        best = f[0];
+        bestMetric = metric;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static Optional<String> ipv4(NetworkInterface nic) {
+    for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+      if (a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+        return Optional.of(a.getHostAddress());
+      }
+    }
+    return Optional.empty();
   }
 }

@@ -189,6 +189,10 @@ public final class UpstreamController {
   }
 
   private void confirmPodDeletion(String node, ResourcePath path, Message message) {
+    if (kube.pods().inNamespace(path.namespace()).withName(path.name()).get() == null) {
+      log.debug("node {} confirmed deletion of {}, which is already gone", node, path);
+      return; // a repeated confirmation: the goal is reached
+    }
     Pod pod = requirePodOn(node, path);
     String uid =
         message

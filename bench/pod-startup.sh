@@ -3,7 +3,8 @@
 # private containerd (if not running), installs cloudcore and edgecore with keadm (launchers as
 # built, on ports of their own, files under a temporary directory), then runs PodStartup for
 # Deployments of 10 and 100 replicas (image preloaded), prints the figures and removes everything
-# it installed. Usage: bench/pod-startup.sh [replicas...]   (default: 10 100)
+# it installed (component logs are kept in bench/target/pod-startup-logs).
+# Usage: bench/pod-startup.sh [replicas...]   (default: 10 100)
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -14,6 +15,8 @@ source hack/lib/java.sh
 JAVA="$(find_java21)/bin/java"
 work="$(mktemp -d)"
 cleanup() {
+  mkdir -p bench/target/pod-startup-logs
+  cp "$work"/cloud/log/*.log "$work"/edge/log/*.log bench/target/pod-startup-logs/ 2>/dev/null || true
   _output/bin/keadm reset --config-dir "$work/edge" --log-dir "$work/edge/log" >/dev/null 2>&1 || true
   _output/bin/keadm reset --config-dir "$work/cloud" --log-dir "$work/cloud/log" --kube-config "$KUBECONFIG" >/dev/null 2>&1 || true
   "$KUBECTL" delete node bench-edge --ignore-not-found >/dev/null 2>&1 || true

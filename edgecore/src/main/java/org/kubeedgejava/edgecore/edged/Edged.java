@@ -165,7 +165,11 @@ public final class Edged implements AutoCloseable {
         } else if (pod.terminating()) {
           finish(w, true);
         } else {
-          report(pod, w, w.pod.sync());
+          if (report(pod, w, w.pod.sync())) {
+            // something changed (a sandbox or container just started): look again soon rather
+            // than at the next tick, so the status converges in tens of milliseconds
+            ticker.schedule(() -> kick(key), 100, TimeUnit.MILLISECONDS);
+          }
         }
       } catch (StatusRuntimeException e) {
         log.warn("pod {}: containerd: {}", key, e.getStatus());
@@ -204,10 +208,11 @@ public final class Edged implements AutoCloseable {
     }
   }
 
-  private void report(PodView pod, Worker w, ObjectNode status) {
+  /** Queues the pod's status if it changed; returns whether it did. */
+  private boolean report(PodView pod, Worker w, ObjectNode status) {
     String text = status.toString();
     if (text.equals(w.lastStatus)) {
-      return;
+      return false;
     }
     w.lastStatus = text;
     ObjectNode patch = JSON.createObjectNode();
@@ -224,6 +229,7 @@ public final class Edged implements AutoCloseable {
             TextNode.valueOf(patch.toString())),
         "pod-status/" + pod.key());
     passes.execute(outbox::flush);
+    return true;
   }
 
   /**

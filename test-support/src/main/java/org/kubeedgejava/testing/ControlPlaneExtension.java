@@ -86,6 +86,12 @@ final class ControlPlaneExtension
                 .endMetadata()
                 .build())
         .create();
+    // pods are admitted only once the service-account controller made the default account
+    client(context)
+        .serviceAccounts()
+        .inNamespace(name)
+        .withName("default")
+        .waitUntilCondition(java.util.Objects::nonNull, 30, java.util.concurrent.TimeUnit.SECONDS);
     return new TestNamespace(name);
   }
 

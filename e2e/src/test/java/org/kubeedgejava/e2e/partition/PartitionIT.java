@@ -151,6 +151,12 @@ class PartitionIT {
         .resource(
             new NamespaceBuilder().withNewMetadata().withName("partition").endMetadata().build())
         .create();
+    // pods are admitted only once the service-account controller made the namespace's default
+    // account
+    await("default service account")
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            kube.serviceAccounts().inNamespace("partition").withName("default").get() != null);
     kube.configMaps()
         .inNamespace("partition")
         .resource(

@@ -658,7 +658,7 @@ class WorkloadIT {
     String configured = System.getProperty("kubeedge.seed.deployment", "");
     Path file =
         configured.isBlank()
-            ? RepoRoot.find().getParent().resolve("shared/seed/line3-vision.yaml")
+            ? RepoRoot.find().resolve("examples/seed/line3-vision.yaml")
             : Path.of(configured);
     assertThat(file).as("the seed Deployment (-Dkubeedge.seed.deployment)").isRegularFile();
     try (InputStream in = Files.newInputStream(file)) {

@@ -98,6 +98,8 @@ public final class EdgeHubClient implements AutoCloseable {
   private Instant connectedAt;
   private ScheduledFuture<?> heartbeat;
   private ScheduledFuture<?> pendingRetry;
+  private SslContext sslContext;
+  private TlsIdentity sslIdentity;
 
   public EdgeHubClient(
       EdgeHubSettings settings,
@@ -226,7 +228,13 @@ public final class EdgeHubClient implements AutoCloseable {
     SslContext ssl;
     try {
       TlsIdentity id = identity.get();
-      ssl = TlsContexts.client(id.key(), id.certificate(), id.ca());
+      // one context per identity: its session cache lets a reconnect resume the TLS session
+      // instead of a full handshake; a rotated certificate gets a fresh context
+      if (sslContext == null || !id.equals(sslIdentity)) {
+        sslContext = TlsContexts.client(id.key(), id.certificate(), id.ca());
+        sslIdentity = id;
+      }
+      ssl = sslContext;
     } catch (Exception e) {
       log.warn("cannot load the node certificate: {}; retrying", e.getMessage());
       scheduleRetry();

@@ -87,6 +87,16 @@ class KeadmIT {
             cloudDir.resolve("log").toString(),
             "--kube-config",
             plane.kubeconfig().toString()));
+    // the Node object is the cloud's and outlives reset, as in KubeEdge; a test must not leave an
+    // edge node behind for later tests' pods to be scheduled to
+    try (var kube = plane.newClient()) {
+      kube.nodes().withName("edge-pune-01").delete();
+      kube.admissionRegistration()
+          .v1()
+          .mutatingWebhookConfigurations()
+          .withName("kubeedge-java-partition-policy")
+          .delete();
+    }
   }
 
   @Test

@@ -10,19 +10,17 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.kubeedgejava.cloudcore.CloudCore;
-import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
+import org.kubeedgejava.e2e.InProcessNodes;
 import org.kubeedgejava.edgecore.EdgeCore;
 import org.kubeedgejava.testing.ControlPlaneTest;
 import org.kubeedgejava.testing.FreePorts;
@@ -67,37 +65,9 @@ class EdgeNodeIT {
     kube = client;
     int[] ports = FreePorts.pick(3);
     cloud =
-        CloudCore.start(
-            CloudCoreConfig.defaults()
-                .withAdvertiseAddresses("127.0.0.1")
-                .withKubeConfig(plane.kubeconfig().toString())
-                .withWebSocketPort(ports[0])
-                .withHttpsPort(ports[1])
-                .withMonitorBindAddress("127.0.0.1:" + ports[2]),
-            clock,
-            new PrometheusRegistry());
-    String token =
-        new String(
-            Base64.getDecoder()
-                .decode(
-                    kube.secrets()
-                        .inNamespace("kubeedge")
-                        .withName("tokensecret")
-                        .get()
-                        .getData()
-                        .get("tokendata")),
-            StandardCharsets.UTF_8);
-    EdgeCoreConfig config =
-        EdgeCoreConfig.defaults()
-            .withNodeName(NODE)
-            .withCloudCore("127.0.0.1", ports[0], ports[1])
-            .withToken(token)
-            .withTlsFiles(
-                dir.resolve("ca.crt").toString(),
-                dir.resolve("server.crt").toString(),
-                dir.resolve("server.key").toString())
-            .withDataSource(dir.resolve("edgecore.db").toString())
-            .withHeartbeat(Duration.ofSeconds(2));
+        CloudCore.start(InProcessNodes.cloudConfig(plane, ports), clock, new PrometheusRegistry());
+    String token = InProcessNodes.joinToken(kube);
+    EdgeCoreConfig config = InProcessNodes.edgeConfig(NODE, ports, token, dir);
     assertThat(config.validate()).isEmpty();
     edge = EdgeCore.start(config, clock, new PrometheusRegistry());
   }

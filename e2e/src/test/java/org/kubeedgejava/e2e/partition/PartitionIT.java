@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +32,7 @@ import org.kubeedgejava.cri.v1.ContainerFilter;
 import org.kubeedgejava.cri.v1.ContainerState;
 import org.kubeedgejava.cri.v1.ContainerStateValue;
 import org.kubeedgejava.cri.v1.ListContainersRequest;
+import org.kubeedgejava.e2e.InProcessNodes;
 import org.kubeedgejava.edgecore.EdgeCore;
 import org.kubeedgejava.testing.FreePorts;
 import org.kubeedgejava.testing.LocalContainerd;
@@ -80,17 +80,7 @@ class PartitionIT {
     cri = CriClient.connect(containerd.endpoint());
     wsPort = ports[5];
     cloud = startCloud(ports[5], ports[6], ports[7]);
-    String token =
-        new String(
-            Base64.getDecoder()
-                .decode(
-                    kube.secrets()
-                        .inNamespace("kubeedge")
-                        .withName("tokensecret")
-                        .get()
-                        .getData()
-                        .get("tokendata")),
-            StandardCharsets.UTF_8);
+    String token = InProcessNodes.joinToken(kube);
     EdgeCoreConfig config =
         EdgeCoreConfig.defaults()
             .withNodeName(NODE)

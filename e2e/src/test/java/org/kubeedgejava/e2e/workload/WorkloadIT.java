@@ -27,14 +27,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,6 +57,7 @@ import org.kubeedgejava.cri.v1.Container;
 import org.kubeedgejava.cri.v1.ContainerState;
 import org.kubeedgejava.cri.v1.PodSandbox;
 import org.kubeedgejava.cri.v1.PodSandboxState;
+import org.kubeedgejava.e2e.InProcessNodes;
 import org.kubeedgejava.edgecore.EdgeCore;
 import org.kubeedgejava.edgecore.metamanager.MetaStore;
 import org.kubeedgejava.testing.ControlPlaneTest;
@@ -128,36 +127,11 @@ class WorkloadIT {
                 != null);
     kube.nodes().withName(NODE).delete(); // a left-over of an aborted run would refuse the join
     int[] ports = freePorts(3);
-    cloudConfig =
-        CloudCoreConfig.defaults()
-            .withAdvertiseAddresses("127.0.0.1")
-            .withKubeConfig(plane.kubeconfig().toString())
-            .withWebSocketPort(ports[0])
-            .withHttpsPort(ports[1])
-            .withMonitorBindAddress("127.0.0.1:" + ports[2]);
+    cloudConfig = InProcessNodes.cloudConfig(plane, ports);
     startCloud();
-    String token =
-        new String(
-            Base64.getDecoder()
-                .decode(
-                    kube.secrets()
-                        .inNamespace("kubeedge")
-                        .withName("tokensecret")
-                        .get()
-                        .getData()
-                        .get("tokendata")),
-            StandardCharsets.UTF_8);
+    String token = InProcessNodes.joinToken(kube);
     EdgeCoreConfig config =
-        EdgeCoreConfig.defaults()
-            .withNodeName(NODE)
-            .withCloudCore("127.0.0.1", ports[0], ports[1])
-            .withToken(token)
-            .withTlsFiles(
-                dir.resolve("ca.crt").toString(),
-                dir.resolve("server.crt").toString(),
-                dir.resolve("server.key").toString())
-            .withDataSource(dir.resolve("edgecore.db").toString())
-            .withHeartbeat(Duration.ofSeconds(2))
+        InProcessNodes.edgeConfig(NODE, ports, token, dir)
             .withContainerRuntimeEndpoint(containerd.endpoint());
     config = config.withEdged(config.edged().withRootDirectory(dir.resolve("kubelet").toString()));
     // reconnect within 2 s once cloudcore is back, so the outage tests need not wait out the

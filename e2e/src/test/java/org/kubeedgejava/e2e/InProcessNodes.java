@@ -1,0 +1,61 @@
+package org.kubeedgejava.e2e;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
+import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
+import org.kubeedgejava.testing.LocalControlPlane;
+
+/**
+ * Configurations for a cloudcore and an edgecore run in the test JVM against a control plane, as
+ * {@code keadm init} and {@code keadm join} would write them, on ports and in a directory of the
+ * test's own. Tests add what they need (a container runtime, a kubelet root) to the result.
+ */
+public final class InProcessNodes {
+  private InProcessNodes() {}
+
+  /**
+   * cloudcore on 127.0.0.1: websocket {@code ports[0]}, join endpoint {@code ports[1]}, metrics
+   * {@code ports[2]}.
+   */
+  public static CloudCoreConfig cloudConfig(LocalControlPlane plane, int[] ports) {
+    return CloudCoreConfig.defaults()
+        .withAdvertiseAddresses("127.0.0.1")
+        .withKubeConfig(plane.kubeconfig().toString())
+        .withWebSocketPort(ports[0])
+        .withHttpsPort(ports[1])
+        .withMonitorBindAddress("127.0.0.1:" + ports[2]);
+  }
+
+  /** The join token cloudcore keeps in Secret kubeedge/tokensecret. */
+  public static String joinToken(KubernetesClient kube) {
+    String data =
+        kube.secrets()
+            .inNamespace("kubeedge")
+            .withName("tokensecret")
+            .get()
+            .getData()
+            .get("tokendata");
+    return new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * edgecore for {@code node} joining the cloudcore of {@link #cloudConfig} with {@code token}; its
+   * certificates and store in {@code dir}; a 2 s heartbeat.
+   */
+  public static EdgeCoreConfig edgeConfig(String node, int[] ports, String token, Path dir) {
+    return EdgeCoreConfig.defaults()
+        .withNodeName(node)
+        .withCloudCore("127.0.0.1", ports[0], ports[1])
+        .withToken(token)
+        .withTlsFiles(
+            dir.resolve("ca.crt").toString(),
+            dir.resolve("server.crt").toString(),
+            dir.resolve("server.key").toString())
+        .withDataSource(dir.resolve("edgecore.db").toString())
+        .withHeartbeat(Duration.ofSeconds(2));
+  }
+}

@@ -3,10 +3,10 @@ package org.kubeedgejava.cloudcore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.kubeedgejava.config.LoadedConfig;
+import org.kubeedgejava.config.StartupConfig;
 import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +41,9 @@ public final class CloudCoreMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadedConfig<CloudCoreConfig> loaded = CloudCoreConfig.load(config);
-    loaded.warnings().forEach(w -> log.warn("{}: {}", config, w));
-    List<String> problems = loaded.config().validate();
-    if (!problems.isEmpty()) {
-      System.err.println(
-          "cloudcore: " + config + " is not valid:\n  " + String.join("\n  ", problems));
+    Optional<CloudCoreConfig> loaded =
+        StartupConfig.load(CloudCoreConfig.loader(), config, "cloudcore", log::warn, System.err);
+    if (loaded.isEmpty()) {
       return 2;
     }
     if (checkOnly) {
@@ -54,7 +51,7 @@ public final class CloudCoreMain implements Callable<Integer> {
       return 0;
     }
     CloudCore core =
-        CloudCore.start(loaded.config(), Clock.systemUTC(), PrometheusRegistry.defaultRegistry);
+        CloudCore.start(loaded.get(), Clock.systemUTC(), PrometheusRegistry.defaultRegistry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

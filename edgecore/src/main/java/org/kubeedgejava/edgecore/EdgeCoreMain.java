@@ -3,10 +3,10 @@ package org.kubeedgejava.edgecore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.kubeedgejava.config.LoadedConfig;
+import org.kubeedgejava.config.StartupConfig;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
 import org.kubeedgejava.edgecore.certs.JoinException;
 import org.slf4j.Logger;
@@ -41,12 +41,9 @@ public final class EdgeCoreMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadedConfig<EdgeCoreConfig> loaded = EdgeCoreConfig.load(config);
-    loaded.warnings().forEach(w -> log.warn("{}: {}", config, w));
-    List<String> problems = loaded.config().validate();
-    if (!problems.isEmpty()) {
-      System.err.println(
-          "edgecore: " + config + " is not valid:\n  " + String.join("\n  ", problems));
+    Optional<EdgeCoreConfig> loaded =
+        StartupConfig.load(EdgeCoreConfig.loader(), config, "edgecore", log::warn, System.err);
+    if (loaded.isEmpty()) {
       return 2;
     }
     if (checkOnly) {
@@ -55,7 +52,7 @@ public final class EdgeCoreMain implements Callable<Integer> {
     }
     EdgeCore core;
     try {
-      core = EdgeCore.start(loaded.config(), Clock.systemUTC(), PrometheusRegistry.defaultRegistry);
+      core = EdgeCore.start(loaded.get(), Clock.systemUTC(), PrometheusRegistry.defaultRegistry);
     } catch (JoinException e) {
       System.err.println("edgecore: " + e.getMessage());
       return 1;

@@ -11,7 +11,7 @@ PACKAGES=(
   openssl                                     # control-plane PKI
   iptables iproute2 socat conntrack           # network namespaces and fault injection
   sqlite3                                     # inspecting the edge store
-  python3-pymodbus mbpoll                     # independent Modbus peers for device tests
+  python3-pymodbus python3-serial python3-serial-asyncio mbpoll  # independent Modbus peers (pymodbus's server imports pyserial)
   busybox-static                              # base of the locally built OCI images
   curl unzip ca-certificates procps psmisc    # the Maven wrapper and the scripts
 )

@@ -193,6 +193,59 @@ public final class ConfigLoader<T> {
     return config;
   }
 
+  /**
+   * {@code config} with {@code key=value} assignments applied, as {@code keadm join --set} takes
+   * them: the key is a dotted path of field names ({@code modules.eventBus.mqttServerExternal}),
+   * the value a YAML scalar ({@code 10}, {@code true}, {@code tcp://127.0.0.1:1883}). The result is
+   * validated like a file.
+   *
+   * @throws InvalidConfigException naming every assignment that is malformed or names no field, or
+   *     every rule the result breaks
+   */
+  public T withAssignments(T config, List<String> assignments) {
+    ObjectNode tree = MAPPER.valueToTree(Objects.requireNonNull(config, "config"));
+    List<String> problems = new ArrayList<>();
+    for (String assignment : assignments) {
+      int eq = assignment.indexOf('=');
+      if (eq <= 0) {
+        problems.add(assignment + ": expected key=value");
+        continue;
+      }
+      String key = assignment.substring(0, eq).trim();
+      String[] path = key.split("\\.");
+      ObjectNode parent = tree;
+      for (int i = 0; i < path.length - 1 && parent != null; i++) {
+        parent = parent.get(path[i]) instanceof ObjectNode child ? child : null;
+      }
+      String field = path[path.length - 1];
+      if (parent == null || !parent.has(field) || parent.get(field).isContainerNode()) {
+        problems.add(key + ": no such setting (a dotted path to a single value is expected)");
+        continue;
+      }
+      JsonNode value;
+      try {
+        value = MAPPER.readTree(assignment.substring(eq + 1));
+      } catch (JacksonException e) {
+        problems.add(key + ": cannot read the value: " + e.getOriginalMessage());
+        continue;
+      }
+      parent.set(
+          field,
+          value == null || value.isMissingNode() ? MAPPER.getNodeFactory().textNode("") : value);
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigException(kind + " settings", problems);
+    }
+    T result;
+    try {
+      result = MAPPER.treeToValue(tree, type);
+    } catch (JacksonException e) {
+      throw new InvalidConfigException(
+          kind + " settings", List.of(LoadErrors.binding(e, tree, tree.toString())));
+    }
+    return requireValid(result, kind + " settings");
+  }
+
   /** The configuration as YAML: {@code apiVersion} and {@code kind}, then every field. */
   public String toYaml(T config) {
     Objects.requireNonNull(config, "config");

@@ -92,6 +92,15 @@ final class JoinCommand implements Callable<Integer> {
       description = "Seconds between keepalives (default: ${DEFAULT-VALUE}).")
   int heartbeat;
 
+  @Option(
+      names = "--set",
+      split = ",",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Set edgecore.yaml values, e.g. --set modules.eventBus.mqttServerExternal=tcp://127.0.0.1:1883"
+              + " (dotted path of field names; repeat or separate with commas).")
+  List<String> settings;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -123,6 +132,20 @@ final class JoinCommand implements Callable<Integer> {
             .withHeartbeat(Duration.ofSeconds(heartbeat))
             .withNodeLabels(parseLabels());
     config = config.withEdged(config.edged().withRootDirectory(kubeletRootDir.toString()));
+    List<String> assignments = new java.util.ArrayList<>();
+    if (!common.configDir.equals(Path.of("/etc/kubeedge"))) {
+      // the mappers' DMI socket lives with the rest of this node's files
+      assignments.add("modules.deviceTwin.dmiSockPath=" + common.configDir.resolve("dmi.sock"));
+    }
+    if (settings != null) {
+      assignments.addAll(settings);
+    }
+    try {
+      config = EdgeCoreConfig.loader().withAssignments(config, assignments);
+    } catch (org.kubeedgejava.config.InvalidConfigException e) {
+      err.println("keadm join: " + e.getMessage());
+      return 2;
+    }
     List<String> problems = config.validate();
     if (!problems.isEmpty()) {
       err.println("keadm join: invalid settings:\n  " + String.join("\n  ", problems));

@@ -14,14 +14,14 @@ build: ## compile, unit-test-free package, and write the launchers to _output/bi
 test: ## every test: unit, fuzz regression, integration and end-to-end (real control plane)
 	hack/test.sh
 
-quickstart: ## install what is missing, build, and start the local control plane
-	hack/quickstart.sh
+quickstart: ## the seed's tutorial end to end: control plane, cloudcore, an edge node, a workload, a twinned Modbus device
+	hack/quickstart.sh up
 
-down: ## stop everything quickstart started
-	hack/cluster.sh down
+down: ## stop and remove everything quickstart started
+	hack/quickstart.sh down
 
 status: ## what runs
-	hack/cluster.sh status
+	hack/quickstart.sh status
 
 fmt: ## format the Java sources (spotless)
 	hack/mvn.sh -B -q spotless:apply

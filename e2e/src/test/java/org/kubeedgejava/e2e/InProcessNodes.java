@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
+import org.kubeedgejava.config.edgecore.DeviceTwin;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
+import org.kubeedgejava.config.edgecore.EdgeCoreModules;
 import org.kubeedgejava.testing.LocalControlPlane;
 
 /**
@@ -47,15 +49,27 @@ public final class InProcessNodes {
    * certificates and store in {@code dir}; a 2 s heartbeat.
    */
   public static EdgeCoreConfig edgeConfig(String node, int[] ports, String token, Path dir) {
-    return EdgeCoreConfig.defaults()
-        .withNodeName(node)
-        .withCloudCore("127.0.0.1", ports[0], ports[1])
-        .withToken(token)
-        .withTlsFiles(
-            dir.resolve("ca.crt").toString(),
-            dir.resolve("server.crt").toString(),
-            dir.resolve("server.key").toString())
-        .withDataSource(dir.resolve("edgecore.db").toString())
-        .withHeartbeat(Duration.ofSeconds(2));
+    EdgeCoreConfig config =
+        EdgeCoreConfig.defaults()
+            .withNodeName(node)
+            .withCloudCore("127.0.0.1", ports[0], ports[1])
+            .withToken(token)
+            .withTlsFiles(
+                dir.resolve("ca.crt").toString(),
+                dir.resolve("server.crt").toString(),
+                dir.resolve("server.key").toString())
+            .withDataSource(dir.resolve("edgecore.db").toString())
+            .withHeartbeat(Duration.ofSeconds(2));
+    // each in-process node its own DMI socket, not the shared /etc/kubeedge/dmi.sock
+    return config.withModules(dmiSocketIn(config.modules(), dir));
+  }
+
+  private static EdgeCoreModules dmiSocketIn(EdgeCoreModules m, Path dir) {
+    return new EdgeCoreModules(
+        m.edged(),
+        m.edgeHub(),
+        m.eventBus(),
+        m.metaManager(),
+        new DeviceTwin(m.deviceTwin().enable(), dir.resolve("dmi.sock").toString()));
   }
 }

@@ -18,10 +18,12 @@ import org.kubeedgejava.config.edgecore.EdgeHub;
 import org.kubeedgejava.cri.CriClient;
 import org.kubeedgejava.edgecore.certs.CertificateBootstrap;
 import org.kubeedgejava.edgecore.certs.JoinException;
+import org.kubeedgejava.edgecore.devicetwin.DeviceTwin;
 import org.kubeedgejava.edgecore.edged.Edged;
 import org.kubeedgejava.edgecore.edgehub.Backoff;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubClient;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubSettings;
+import org.kubeedgejava.edgecore.eventbus.EventBus;
 import org.kubeedgejava.edgecore.metamanager.MetaManager;
 import org.kubeedgejava.edgecore.metamanager.MetaStore;
 import org.kubeedgejava.edgecore.metamanager.UpstreamOutbox;
@@ -109,6 +111,10 @@ public final class EdgeCore implements AutoCloseable {
               @Override
               public void onConnected() {
                 holder.nodeAgent.onConnected();
+                DeviceTwin twin = holder.twin;
+                if (twin != null) {
+                  twin.onCloudConnected();
+                }
                 holder.outbox.flush();
               }
 
@@ -154,6 +160,9 @@ public final class EdgeCore implements AutoCloseable {
       core.parts.add(rotation::shutdownNow);
       scheduleRotation(rotation, identity, hub, clock);
     }
+    if (config.modules().deviceTwin().enable()) {
+      startDevices(config, store, outbox, meta, hub, clock, holder, core.parts);
+    }
     if (edged.enable()) {
       startEdged(config, store, outbox, meta, clock, holder, core.parts);
     }
@@ -189,6 +198,43 @@ public final class EdgeCore implements AutoCloseable {
         },
         delay,
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * DeviceTwin (devices from the store, the DMI server on {@code modules.deviceTwin.dmiSockPath})
+   * and, when enabled, EventBus to the external MQTT broker. A DMI socket that cannot be bound
+   * stops edgecore with the reason; a broker that is down does not (EventBus reconnects).
+   */
+  private static void startDevices(
+      EdgeCoreConfig config,
+      MetaStore store,
+      UpstreamOutbox outbox,
+      MetaManager meta,
+      EdgeHubClient hub,
+      Clock clock,
+      Holder holder,
+      List<AutoCloseable> parts) {
+    DeviceTwin twin =
+        DeviceTwin.start(
+            DeviceTwin.Settings.defaults(
+                config.nodeName(), Path.of(config.modules().deviceTwin().dmiSockPath())),
+            store,
+            Path.of(config.database().dataSource()),
+            outbox,
+            hub::isConnected,
+            clock);
+    parts.add(twin);
+    meta.addListener(twin::onMetaChange);
+    holder.twin = twin;
+    var bus = config.modules().eventBus();
+    if (bus.enable()) {
+      parts.add(
+          EventBus.start(
+              bus.mqttServerExternal(),
+              twin,
+              message -> hub.send(message).exceptionally(e -> null),
+              clock));
+    }
   }
 
   /**
@@ -259,6 +305,7 @@ public final class EdgeCore implements AutoCloseable {
     MetaManager meta;
     UpstreamOutbox outbox;
     NodeAgent nodeAgent;
+    volatile DeviceTwin twin;
     volatile Edged edged;
 
     String runtimeVersion() {
@@ -270,6 +317,8 @@ public final class EdgeCore implements AutoCloseable {
       String group = message.route().group();
       if (Groups.RESOURCE.equals(group) || Groups.META.equals(group) || group.isEmpty()) {
         meta.onCloudMessage(message);
+      } else if (Groups.TWIN.equals(group) && twin != null) {
+        twin.onCloudMessage(message);
       } else {
         log.debug("no module for group {} yet; dropped {}", group, message.route().resource());
       }

@@ -124,6 +124,13 @@ final class EdgeCoreValidation {
   private static void eventBus(EventBus b, Violations v) {
     String p = "modules.eventBus.";
     v.range(p + "mqttMode", b.mqttMode(), 0, 2);
+    v.require(
+        b.mqttMode() != EventBus.MQTT_MODE_INTERNAL && b.mqttMode() != EventBus.MQTT_MODE_BOTH,
+        p + "mqttMode",
+        "mqttMode "
+            + b.mqttMode()
+            + " (the built-in broker) is not supported yet: use 2 with an external broker such"
+            + " as mosquitto at mqttServerExternal");
     v.range(p + "mqttQOS", b.mqttQOS(), 0, 2);
     if (b.mqttMode() != EventBus.MQTT_MODE_INTERNAL) {
       v.url(p + "mqttServerExternal", b.mqttServerExternal(), MQTT_SCHEMES);

@@ -86,7 +86,7 @@ public final class MetaStore implements AutoCloseable {
   public synchronized Outcome apply(
       String key, String type, boolean delete, String value, String resourceVersion) {
     try {
-      Optional<String> last = lastVersion(key);
+      Optional<String> last = lastVersionInTransaction(key);
       if (last.isPresent() && !resourceVersion.isEmpty() && !isNewer(resourceVersion, last.get())) {
         return Outcome.STALE;
       }
@@ -125,6 +125,14 @@ public final class MetaStore implements AutoCloseable {
   }
 
   public synchronized Optional<String> get(String key) {
+    try {
+      return getInTransaction(key);
+    } finally {
+      endRead();
+    }
+  }
+
+  private Optional<String> getInTransaction(String key) {
     try (PreparedStatement ps = db.prepareStatement("SELECT value FROM meta WHERE key = ?")) {
       ps.setString(1, key);
       try (ResultSet rs = ps.executeQuery()) {
@@ -137,6 +145,14 @@ public final class MetaStore implements AutoCloseable {
 
   /** The last resource version applied for {@code key}, including a delete. */
   public synchronized Optional<String> lastVersion(String key) {
+    try {
+      return lastVersionInTransaction(key);
+    } finally {
+      endRead();
+    }
+  }
+
+  private Optional<String> lastVersionInTransaction(String key) {
     try (PreparedStatement ps =
         db.prepareStatement("SELECT resource_version FROM meta_version WHERE key = ?")) {
       ps.setString(1, key);
@@ -149,6 +165,14 @@ public final class MetaStore implements AutoCloseable {
   }
 
   public synchronized List<Entry> listByType(String type) {
+    try {
+      return listByTypeInTransaction(type);
+    } finally {
+      endRead();
+    }
+  }
+
+  private List<Entry> listByTypeInTransaction(String type) {
     try (PreparedStatement ps =
         db.prepareStatement("SELECT key, type, value FROM meta WHERE type = ? ORDER BY key")) {
       ps.setString(1, type);
@@ -191,6 +215,14 @@ public final class MetaStore implements AutoCloseable {
   }
 
   public synchronized List<OutboxEntry> pendingUpstream(int limit) {
+    try {
+      return pendingUpstreamInTransaction(limit);
+    } finally {
+      endRead();
+    }
+  }
+
+  private List<OutboxEntry> pendingUpstreamInTransaction(int limit) {
     try (PreparedStatement ps =
         db.prepareStatement("SELECT seq, coalesce_key, message FROM outbox ORDER BY seq LIMIT ?")) {
       ps.setInt(1, limit);
@@ -235,6 +267,18 @@ public final class MetaStore implements AutoCloseable {
       s.execute("PRAGMA max_page_count=" + pages);
     } catch (SQLException e) {
       throw new MetaStoreException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Ends the read transaction a query opened, so this connection never keeps reading (and later
+   * fails to write over) a stale WAL snapshot while DeviceTwin's connection writes the same file.
+   */
+  private void endRead() {
+    try {
+      db.commit();
+    } catch (SQLException ignored) {
+      // nothing was written; the next statement starts afresh
     }
   }
 

@@ -85,6 +85,24 @@ public final class MetaStore implements AutoCloseable {
    */
   public synchronized Outcome apply(
       String key, String type, boolean delete, String value, String resourceVersion) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return applyOnce(key, type, delete, value, resourceVersion);
+      } catch (MetaStoreException e) {
+        // DeviceTwin's TwinStore writes to the same file over its own connection: if it commits
+        // between this transaction's version read and its write, SQLite refuses the write with
+        // SQLITE_BUSY_SNAPSHOT. The transaction was rolled back; reading again sees its commit.
+        if (attempt >= 3
+            || !(e.getCause() instanceof org.sqlite.SQLiteException sqlite)
+            || sqlite.getResultCode() != org.sqlite.SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Outcome applyOnce(
+      String key, String type, boolean delete, String value, String resourceVersion) {
     try {
       Optional<String> last = lastVersionInTransaction(key);
       if (last.isPresent() && !resourceVersion.isEmpty() && !isNewer(resourceVersion, last.get())) {

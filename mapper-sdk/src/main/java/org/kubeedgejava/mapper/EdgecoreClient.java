@@ -91,7 +91,7 @@ final class EdgecoreClient implements Reporter, AutoCloseable {
 
   private void failed(String call, String namespace, String name, StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
-    log.debug("{} for {}/{} failed: {}", call, namespace, name, e.getStatus());
+    log.debug("{} for {}/{} failed: {}", call, namespace, name, Mapper.brief(e.getStatus()));
     if (code == Status.Code.UNAVAILABLE
         || code == Status.Code.UNIMPLEMENTED
         || code == Status.Code.NOT_FOUND) {

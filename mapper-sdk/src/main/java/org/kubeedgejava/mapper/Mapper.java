@@ -161,7 +161,7 @@ public final class Mapper implements AutoCloseable {
       log.warn(
           "cannot register with edgecore at {} ({}); retrying in {} ms",
           config.edgecoreSocket(),
-          e.getStatus(),
+          brief(e.getStatus()),
           wait.toMillis());
       submitRegistration(wait);
       return;
@@ -175,6 +175,18 @@ public final class Mapper implements AutoCloseable {
         answer.getDeviceListCount(),
         answer.getModelListCount());
     catalog.replaceAll(answer.getModelListList(), answer.getDeviceListList());
+  }
+
+  /** A status on one line: its code, description and the cause's message, no stack trace. */
+  static String brief(io.grpc.Status status) {
+    StringBuilder b = new StringBuilder(status.getCode().name());
+    if (status.getDescription() != null) {
+      b.append(": ").append(status.getDescription());
+    }
+    if (status.getCause() != null) {
+      b.append(" (").append(status.getCause().getMessage()).append(')');
+    }
+    return b.toString();
   }
 
   @Override

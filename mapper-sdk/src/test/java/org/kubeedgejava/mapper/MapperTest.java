@@ -199,7 +199,10 @@ class MapperTest {
     assertThat(plc.writes).isEmpty();
     assertThat(edgecore.lastState(NS, "temp-1")).contains("online");
     // the device goes on reporting what it reads
-    assertThat(edgecore.lastReported(NS, "temp-1", "temperature")).contains("73.4");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(edgecore.lastReported(NS, "temp-1", "temperature")).contains("73.4"));
   }
 
   @Test
@@ -224,7 +227,10 @@ class MapperTest {
                         .map(t -> t.getObservedDesired().getMetadataMap().get("error")))
                 .hasValueSatisfying(e -> assertThat(e).contains("ReadOnly")));
     assertThat(plc.writes).isEmpty();
-    assertThat(edgecore.lastReported(NS, "temp-1", "serial")).contains("12345");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(edgecore.lastReported(NS, "temp-1", "serial")).contains("12345"));
   }
 
   @Test
@@ -282,7 +288,10 @@ class MapperTest {
                         .lastTwin(NS, "temp-1", "counter")
                         .map(t -> t.getReported().getMetadataMap().get("error")))
                 .contains("address c refused"));
-    assertThat(edgecore.lastReported(NS, "temp-1", "temperature")).contains("73.4");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(edgecore.lastReported(NS, "temp-1", "temperature")).contains("73.4"));
     assertThat(edgecore.lastState(NS, "temp-1")).contains("online");
     assertThat(plc.connects.get()).isEqualTo(1);
   }

@@ -7,12 +7,18 @@
 #   hack/images.sh          build and import (containerd must be up: hack/containerd.sh up)
 #   hack/images.sh build    only build the archives into $IMAGES_DIR
 #   hack/images.sh list     what containerd holds in k8s.io
+#   hack/images.sh mapper   build the modbus-mapper image and import it when containerd is up
+#                           (only on request: jlink takes a while; needs the shaded jar of
+#                           `hack/mvn.sh -pl mappers/modbus -am package`)
 #
 # The images (CRI normalises the short names to these fully-qualified ones):
 #   docker.io/kubeedge-java/pause:3.10      a static pause binary from hack/images/pause.c
 #   docker.io/kubeedge-java/busybox:1.35    Debian's busybox-static with all applet links
 #   docker.io/kubeedge-java/vision:2026.05.0, also tagged registry.example.com/vision:2026.05.0
 #                                           busybox httpd serving a page on :8080 (the seed's app)
+#   docker.io/kubeedge-java/modbus-mapper:<version>  a jlink'ed JRE (from the JDK >= 21 that
+#                                           hack/lib/java.sh finds), its glibc, and the mapper's jar;
+#                                           for examples/seed/modbus-mapper-daemonset.yaml
 #
 # Settings (environment):
 #   CONTAINERD_DIR   the containerd instance to import into  [<repo>/_output/containerd]
@@ -31,6 +37,12 @@ PAUSE_REF=docker.io/kubeedge-java/pause:3.10
 BUSYBOX_REF=docker.io/kubeedge-java/busybox:1.35
 VISION_REF=docker.io/kubeedge-java/vision:2026.05.0
 VISION_ALIAS=registry.example.com/vision:2026.05.0
+MAPPER_REPO=docker.io/kubeedge-java/modbus-mapper
+# what the mapper needs of the JDK: grpc logs through java.logging, logback reads XML and may
+# look up JNDI, Netty and protobuf use sun.misc.Unsafe (jdk.unsupported)
+MAPPER_JRE_MODULES=java.base,java.logging,java.xml,java.naming,java.management,jdk.unsupported
+# the launcher's flags (hack/make-launchers.sh): a small resident poller
+MAPPER_JVM_FLAGS='"-XX:+UseSerialGC","-Xss256k","-Xmx32m","-XX:MaxMetaspaceSize=64m","-XX:ReservedCodeCacheSize=16m","-XX:TieredStopAtLevel=1","-XX:CICompilerCount=1","-XX:TrimNativeHeapInterval=1000","-XX:+ExitOnOutOfMemoryError","-Dio.netty.allocator.type=unpooled","--enable-native-access=ALL-UNNAMED"'
 
 log() { echo "images: $*" >&2; }
 die() { echo "images: error: $*" >&2; exit 1; }
@@ -120,6 +132,70 @@ EOF
     --env PORT=8080 --label org.opencontainers.image.title=vision --label org.opencontainers.image.version=2026.05.0
 }
 
+copy_libs() { # ROOTFS FILES...: the shared libraries FILES load (ldd), copied to the same paths
+  local r="$1" lib; shift
+  for lib in $(ldd "$@" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u); do
+    [[ "$lib" == "$r"/* || -e "$r$lib" ]] || cp -L --parents "$lib" "$r"
+  done
+}
+
+mapper_jar() {
+  ls "$REPO"/mappers/modbus/target/modbus-mapper-*-all.jar 2>/dev/null | head -n1 || true
+}
+
+mapper_ref() { # JAR: the image reference, tagged with the jar's version
+  local v
+  v=$(basename "$1" | sed 's/^modbus-mapper-\(.*\)-all\.jar$/\1/')
+  echo "$MAPPER_REPO:$v"
+}
+
+build_modbus_mapper() {
+  local jar ref java_home r flags natives
+  jar=$(mapper_jar)
+  [[ -n "$jar" ]] || die "no modbus-mapper jar: run hack/mvn.sh -B -ntp -pl mappers/modbus -am package first"
+  ref=$(mapper_ref "$jar")
+  # shellcheck source=lib/java.sh
+  source "$HACK/lib/java.sh"
+  java_home=$(find_java21)
+  mkdir -p "$IMAGES_DIR"
+  fresh modbus-mapper "$jar" "$java_home/release" "$HACK/oci-image.py" "$0" && return 0
+  r="$IMAGES_DIR/modbus-mapper.rootfs"
+  rm -rf "$r" && base_rootfs "$r"
+  log "jlink $MAPPER_JRE_MODULES from $java_home"
+  "$java_home/bin/jlink" --add-modules "$MAPPER_JRE_MODULES" --strip-debug --no-header-files \
+    --no-man-pages --compress=zip-6 --output "$r/opt/java"
+  install -D -m 0644 "$jar" "$r/opt/modbus-mapper/modbus-mapper.jar"
+  # glibc for the JRE, and for the natives Netty (epoll) and jSerialComm unpack from the jar
+  natives="$IMAGES_DIR/modbus-mapper.natives"
+  rm -rf "$natives" && mkdir -p "$natives"
+  (cd "$natives" && unzip -qo "$jar" 'META-INF/native/libnetty_transport_native_epoll_x86_64.so' \
+    'Linux/x86_64/*' 2>/dev/null || true)
+  copy_libs "$r" "$r/opt/java/bin/java" $(find "$r/opt/java/lib" "$natives" -name '*.so')
+  rm -rf "$natives"
+  flags="$MAPPER_JVM_FLAGS"
+  if [[ "$(_kj_java_major "$java_home")" -ge 25 ]]; then flags="$flags,\"-XX:+UseCompactObjectHeaders\""; fi
+  if [[ $EUID -eq 0 ]] && command -v unshare >/dev/null; then
+    # the image's own java runs the jar before it is packed: chrooted, with a /proc of its own
+    # (ld.so finds $ORIGIN through it) in a private mount namespace that dies with the check
+    unshare --mount --propagation private --fork sh -c \
+      'mount -t proc proc "$1/proc" && chroot "$1" /opt/java/bin/java -jar /opt/modbus-mapper/modbus-mapper.jar --version' \
+      sh "$r" >/dev/null || die "the image's JRE cannot run the mapper (missing module or library?)"
+  fi
+  finish modbus-mapper "$ref" "$r" \
+    --entrypoint "[\"/opt/java/bin/java\",$flags,\"-jar\",\"/opt/modbus-mapper/modbus-mapper.jar\"]" \
+    --label org.opencontainers.image.title=modbus-mapper \
+    --label "org.opencontainers.image.version=${ref##*:}"
+}
+
+cmd_mapper() {
+  build_modbus_mapper
+  if ctr --address "$SOCK" version >/dev/null 2>&1; then
+    import_one modbus-mapper "$(mapper_ref "$(mapper_jar)")"
+  else
+    log "containerd is not running at $SOCK: built $IMAGES_DIR/modbus-mapper.tar only"
+  fi
+}
+
 cmd_build() {
   [[ -x "$BUSYBOX" ]] || die "$BUSYBOX is missing: run hack/install-deps.sh (busybox-static)"
   file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||
@@ -173,6 +249,7 @@ case "${1:-all}" in
   build) cmd_build ;;
   import) cmd_import ;;
   list) cmd_list ;;
+  mapper) cmd_mapper ;;
   -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' ;;
-  *) echo "usage: $0 [build|import|list]   (--help for settings)" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|import|list|mapper]   (--help for settings)" >&2; exit 2 ;;
 esac

@@ -14,16 +14,20 @@ cp "$HACK/supervise.sh" "$OUT/bin/kubeedge-supervise"
 #  keadm     short-lived CLI: fast start-up over peak speed
 #  cloudcore long-running hub: bounded heap, G1, pause-friendly
 #  edgecore  resident agent on small boxes: SerialGC, small heap and code cache (docs/benchmarks.md)
+#  modbus-mapper  resident poller, one per node next to edgecore: smaller still, C1 only
 LAUNCHERS=(
   "keadm:keadm:-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m"
   "cloudcore:cloudcore:-XX:+UseG1GC -Xms256m -Xmx2g -XX:+ExitOnOutOfMemoryError"
   "edgecore:edgecore:-XX:+UseSerialGC -Xss256k -Xmx64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=24m -XX:CICompilerCount=2 -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
+  "modbus-mapper:mappers/modbus:-XX:+UseSerialGC -Xss256k -Xmx32m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
 )
 
 written=()
 for entry in "${LAUNCHERS[@]}"; do
   IFS=: read -r name module flags <<<"$entry"
-  jar=$(ls "$REPO/$module"/target/"$module"-*-all.jar 2>/dev/null | head -n1 || true)
+  # the module's shaded jar (<artifactId>-<version>-all.jar; a module's directory need not be
+  # its artifactId, e.g. mappers/modbus is modbus-mapper)
+  jar=$(ls "$REPO/$module"/target/*-all.jar 2>/dev/null | head -n1 || true)
   [[ -n "$jar" ]] || continue # this deployable has no runnable jar yet
   cp "$jar" "$OUT/lib/$name.jar"
   cat >"$OUT/bin/$name" <<LAUNCHER

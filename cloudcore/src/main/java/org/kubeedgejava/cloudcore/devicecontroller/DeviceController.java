@@ -84,6 +84,8 @@ public final class DeviceController implements SessionListener, AutoCloseable {
 
   private volatile SharedIndexInformer<GenericKubernetesResource> models;
   private volatile SharedIndexInformer<GenericKubernetesResource> devices;
+  private volatile boolean closed;
+  private volatile Thread starter;
 
   public DeviceController(
       KubernetesClient kube,
@@ -117,37 +119,54 @@ public final class DeviceController implements SessionListener, AutoCloseable {
 
   /**
    * Starts the informers (DeviceModels first, so a Device's model is known when the Device is first
-   * seen) and returns without waiting: when the CRDs are not installed yet, the informers keep
-   * trying and the rest of cloudcore runs.
+   * seen) on a virtual thread and returns without waiting: when the CRDs are not installed yet, it
+   * tries again every 5 s and the rest of cloudcore runs meanwhile.
    */
   public void start() {
-    models = kube.genericKubernetesResources(MODELS).inAnyNamespace().runnableInformer(0);
-    models.addEventHandler(new ModelHandler());
-    models.exceptionHandler((started, t) -> retryInformer("devicemodels", t));
-    devices = kube.genericKubernetesResources(DEVICES).inAnyNamespace().runnableInformer(0);
-    devices.addEventHandler(new DeviceHandler());
-    devices.exceptionHandler((started, t) -> retryInformer("devices", t));
-    models
-        .start()
-        .thenCompose(v -> devices.start())
-        .whenComplete((v, t) -> {
-          if (t == null) {
-            log.info(
-                "devicecontroller watching {} devices and {} device models",
-                devices.getStore().list().size(),
-                models.getStore().list().size());
-          } else {
-            log.error("devicecontroller informers did not start", t);
-          }
-        });
+    starter = Thread.ofVirtual().name("devicecontroller-start").start(this::startInformers);
   }
 
-  private static boolean retryInformer(String what, Throwable t) {
-    log.warn(
-        "devicecontroller: watching {} failed ({}); retrying (are the device CRDs installed?)",
-        what,
-        t.toString());
-    return true;
+  private void startInformers() {
+    while (!closed) {
+      SharedIndexInformer<GenericKubernetesResource> m = null;
+      SharedIndexInformer<GenericKubernetesResource> d = null;
+      try {
+        m = kube.genericKubernetesResources(MODELS).inAnyNamespace().runnableInformer(0);
+        m.addEventHandler(new ModelHandler());
+        models = m;
+        m.run();
+        d = kube.genericKubernetesResources(DEVICES).inAnyNamespace().runnableInformer(0);
+        d.addEventHandler(new DeviceHandler());
+        devices = d;
+        d.run();
+        log.info(
+            "devicecontroller watching {} devices and {} device models",
+            d.getStore().list().size(),
+            m.getStore().list().size());
+        return;
+      } catch (RuntimeException e) {
+        if (closed) {
+          return;
+        }
+        log.warn(
+            "devicecontroller: cannot watch devices ({}); trying again in 5 s (are the device CRDs"
+                + " installed?)",
+            e.toString());
+        if (d != null) {
+          d.close();
+        }
+        if (m != null) {
+          m.close();
+        }
+        devices = null;
+        models = null;
+        try {
+          Thread.sleep(5000);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------- upstream
@@ -476,6 +495,10 @@ public final class DeviceController implements SessionListener, AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    if (starter != null) {
+      starter.interrupt();
+    }
     if (devices != null) {
       devices.close();
     }

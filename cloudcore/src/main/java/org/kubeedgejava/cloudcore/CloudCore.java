@@ -30,6 +30,7 @@ import org.kubeedgejava.cloudcore.delivery.KubernetesAckLedger;
 import org.kubeedgejava.cloudcore.delivery.KubernetesLiveObjects;
 import org.kubeedgejava.cloudcore.delivery.ReliableDelivery;
 import org.kubeedgejava.cloudcore.delivery.SyncController;
+import org.kubeedgejava.cloudcore.devicecontroller.DeviceController;
 import org.kubeedgejava.cloudcore.edgecontroller.DownstreamController;
 import org.kubeedgejava.cloudcore.edgecontroller.UpstreamController;
 import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
@@ -114,6 +115,16 @@ public final class CloudCore implements AutoCloseable {
       parts.add(sync);
       sessions.addListener(sync);
 
+      DeviceController devices =
+          config.modules().deviceController().enable()
+              ? new DeviceController(kube, delivery, sessions, clock, registry)
+              : null;
+      if (devices != null) {
+        parts.add(devices);
+        devices.start();
+        sessions.addListener(devices);
+      }
+
       DownstreamController downstream = new DownstreamController(kube, delivery, clock);
       UpstreamController upstreamController =
           new UpstreamController(
@@ -135,7 +146,8 @@ public final class CloudCore implements AutoCloseable {
               serverIdentity,
               sessions,
               metrics,
-              (session, message) -> upstream(delivery, upstreamController, session, message),
+              (session, message) ->
+                  upstream(delivery, upstreamController, devices, session, message),
               clock,
               Math.max(2, Runtime.getRuntime().availableProcessors()));
       if (config.modules().edgeController().enable()) {
@@ -195,12 +207,14 @@ public final class CloudCore implements AutoCloseable {
   }
 
   /**
-   * Edge messages other than keepalives: acknowledgements go to reliable delivery, everything else
-   * to the EdgeController.
+   * Edge messages other than keepalives: acknowledgements go to reliable delivery, device reports
+   * (source {@code twin}, resources {@code device/...} and {@code membership/...}) to the
+   * DeviceController (dropped when it is disabled), everything else to the EdgeController.
    */
   private static void upstream(
       ReliableDelivery delivery,
       UpstreamController controller,
+      DeviceController devices,
       NodeSession session,
       Message message) {
     if (Operations.RESPONSE.equals(message.route().operation())) {
@@ -209,6 +223,17 @@ public final class CloudCore implements AutoCloseable {
             "node {} answered {}, which is not pending",
             session.nodeId(),
             message.header().parentId());
+      }
+      return;
+    }
+    if (DeviceController.handles(message)) {
+      if (devices != null) {
+        devices.onMessage(session.nodeId(), message, session::send);
+      } else {
+        log.debug(
+            "node {}: {} dropped: modules.deviceController is disabled",
+            session.nodeId(),
+            message.route().resource());
       }
       return;
     }

@@ -1,10 +1,19 @@
 package org.kubeedgejava.e2e;
 
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
 import org.kubeedgejava.config.cloudcore.CloudCoreConfig;
 import org.kubeedgejava.config.edgecore.DeviceTwin;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
@@ -30,6 +39,48 @@ public final class InProcessNodes {
         .withWebSocketPort(ports[0])
         .withHttpsPort(ports[1])
         .withMonitorBindAddress("127.0.0.1:" + ports[2]);
+  }
+
+  /**
+   * Installs every CRD in {@code manifests/crds} (ObjectSyncs, Devices, DeviceModels), as {@code
+   * keadm init} does, and waits until each is established; a no-op when they already are.
+   */
+  public static void installCrds(KubernetesClient kube, LocalControlPlane plane) {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(plane.repoRoot().resolve("manifests/crds"))) {
+      files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
+        kube.load(in).serverSideApply();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    await("CRDs established")
+        .atMost(Duration.ofSeconds(30))
+        .until(() ->
+            files.stream()
+                .allMatch(f -> {
+                  String name = crdName(f);
+                  CustomResourceDefinition crd =
+                      kube.apiextensions().v1().customResourceDefinitions().withName(name).get();
+                  return crd != null
+                      && crd.getStatus() != null
+                      && crd.getStatus().getConditions().stream()
+                          .anyMatch(c ->
+                              "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+                }));
+  }
+
+  /** {@code <group>_<plural>.yaml} → {@code <plural>.<group>}. */
+  private static String crdName(Path file) {
+    String f = file.getFileName().toString();
+    return f.substring(f.indexOf('_') + 1, f.length() - ".yaml".length())
+        + "."
+        + f.substring(0, f.indexOf('_'));
   }
 
   /** The join token cloudcore keeps in Secret kubeedge/tokensecret. */

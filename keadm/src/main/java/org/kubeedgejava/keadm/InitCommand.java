@@ -33,7 +33,9 @@ final class InitCommand implements Callable<Integer> {
   static final List<String> CRDS =
       List.of(
           "reliablesyncs.kubeedge.io_objectsyncs.yaml",
-          "reliablesyncs.kubeedge.io_clusterobjectsyncs.yaml");
+          "reliablesyncs.kubeedge.io_clusterobjectsyncs.yaml",
+          "devices.kubeedge.io_devices.yaml",
+          "devices.kubeedge.io_devicemodels.yaml");
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
   @Mixin CommonOptions common;

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +27,7 @@ import org.kubeedgejava.cloudcore.delivery.KubernetesLiveObjects;
 import org.kubeedgejava.cloudcore.delivery.ObjectMessages;
 import org.kubeedgejava.cloudcore.delivery.ReliableDelivery;
 import org.kubeedgejava.cloudcore.delivery.SyncController;
+import org.kubeedgejava.e2e.InProcessNodes;
 import org.kubeedgejava.edgecore.edgehub.Backoff;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubClient;
 import org.kubeedgejava.edgecore.edgehub.EdgeHubSettings;
@@ -68,22 +68,7 @@ class ReliableDeliveryIT {
 
   @BeforeEach
   void start(KubernetesClient kube, LocalControlPlane plane) throws Exception {
-    for (String crd :
-        List.of(
-            "reliablesyncs.kubeedge.io_objectsyncs.yaml",
-            "reliablesyncs.kubeedge.io_clusterobjectsyncs.yaml")) {
-      try (var in = Files.newInputStream(plane.repoRoot().resolve("manifests/crds").resolve(crd))) {
-        kube.load(in).serverSideApply();
-      }
-    }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(() ->
-            kube.genericKubernetesResources("reliablesyncs.kubeedge.io/v1alpha1", "ObjectSync")
-                    .inAnyNamespace()
-                    .list()
-                != null);
+    InProcessNodes.installCrds(kube, plane);
     sessions = new SessionRegistry(10);
     ledger = new KubernetesAckLedger(kube);
     delivery = new ReliableDelivery(sessions, ledger, clock, 64, Duration.ofSeconds(1));

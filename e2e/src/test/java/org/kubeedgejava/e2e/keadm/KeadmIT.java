@@ -125,13 +125,15 @@ class KeadmIT {
     assertThat(kube.secrets().inNamespace("kubeedge").withName("casecret").get()).isNotNull();
     assertThat(kube.secrets().inNamespace("kubeedge").withName("cloudcoresecret").get())
         .isNotNull();
-    assertThat(
-            kube.apiextensions()
-                .v1()
-                .customResourceDefinitions()
-                .withName("objectsyncs.reliablesyncs.kubeedge.io")
-                .get())
-        .isNotNull();
+    for (String crd :
+        List.of(
+            "objectsyncs.reliablesyncs.kubeedge.io",
+            "devices.devices.kubeedge.io",
+            "devicemodels.devices.kubeedge.io")) {
+      assertThat(kube.apiextensions().v1().customResourceDefinitions().withName(crd).get())
+          .as(crd)
+          .isNotNull();
+    }
   }
 
   @Test

@@ -109,22 +109,7 @@ class WorkloadIT {
     runtime = new RuntimeView(cri);
     // the ObjectSync CRDs, as keadm init installs them, so the cloud keeps its acknowledgement
     // ledger and resyncs the node after the outage tests
-    for (String crd :
-        List.of(
-            "reliablesyncs.kubeedge.io_objectsyncs.yaml",
-            "reliablesyncs.kubeedge.io_clusterobjectsyncs.yaml")) {
-      try (var in = Files.newInputStream(plane.repoRoot().resolve("manifests/crds").resolve(crd))) {
-        kube.load(in).serverSideApply();
-      }
-    }
-    await("ObjectSync served")
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .until(() ->
-            kube.genericKubernetesResources("reliablesyncs.kubeedge.io/v1alpha1", "ObjectSync")
-                    .inAnyNamespace()
-                    .list()
-                != null);
+    InProcessNodes.installCrds(kube, plane);
     kube.nodes().withName(NODE).delete(); // a left-over of an aborted run would refuse the join
     int[] ports = freePorts(3);
     cloudConfig = InProcessNodes.cloudConfig(plane, ports);

@@ -42,7 +42,6 @@ BIN="$REPO/_output/bin"
 LOGDIR="$QS/logs"
 CLOUD_DIR="$QS/cloud"
 EDGE_DIR="$QS/edge"
-MAPPER_IMAGE="docker.io/kubeedge-java/modbus-mapper:0.1.0"
 T0=$SECONDS
 
 step() { # name command...  : runs a step with its output in $LOGDIR/<slug>.log
@@ -141,8 +140,8 @@ deploy_workload() {
 }
 
 deploy_mapper() {
-  sed -e "s#/etc/kubeedge#$EDGE_DIR/etc#g" -e "s#image: .*modbus-mapper.*#image: $MAPPER_IMAGE#" \
-    examples/seed/modbus-mapper-daemonset.yaml >"$QS/modbus-mapper-daemonset.yaml"
+  # the same DaemonSet, with this edge node's configuration directory (where its DMI socket is)
+  sed -e "s#/etc/kubeedge#$EDGE_DIR/etc#g" examples/seed/modbus-mapper-daemonset.yaml >"$QS/modbus-mapper-daemonset.yaml"
   kube create namespace kubeedge --dry-run=client -o yaml | kube apply -f -
   kube apply -f "$QS/modbus-mapper-daemonset.yaml"
   kube -n kubeedge rollout status daemonset/modbus-mapper --timeout=120s
@@ -167,7 +166,8 @@ up() {
   step "Start the control plane" "$HACK/cluster.sh" up
   eval "$("$HACK/cluster.sh" env)"
   step "Start containerd (private to $QS)" "$HACK/containerd.sh" up
-  step "Build and import the images" env IMAGES_MAPPER=1 "$HACK/images.sh"
+  step "Build and import the sample images" "$HACK/images.sh"
+  step "Build and import the Modbus mapper's image" "$HACK/images.sh" mapper
   step "Start Mosquitto on 127.0.0.1:$MQTT_PORT" start_mosquitto
   step "keadm init (cloudcore)" keadm_init
   step "keadm gettoken + keadm join $NODE" keadm_join

@@ -3,10 +3,8 @@ package org.kubeedgejava.edgecore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,6 +15,7 @@ import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
 import org.kubeedgejava.config.edgecore.EdgeHub;
 import org.kubeedgejava.cri.CriClient;
 import org.kubeedgejava.edgecore.certs.CertificateBootstrap;
+import org.kubeedgejava.edgecore.certs.CertificateRenewer;
 import org.kubeedgejava.edgecore.certs.JoinException;
 import org.kubeedgejava.edgecore.edged.Edged;
 import org.kubeedgejava.edgecore.edgehub.Backoff;
@@ -46,6 +45,7 @@ public final class EdgeCore implements AutoCloseable {
   private final EdgeHubClient hub;
   private final MetaManager meta;
   private final UpstreamOutbox outbox;
+  private CertificateRenewer renewer;
 
   private EdgeCore(EdgeHubClient hub, MetaManager meta, UpstreamOutbox outbox) {
     this.hub = hub;
@@ -108,6 +108,7 @@ public final class EdgeCore implements AutoCloseable {
             new EdgeHubClient.Listener() {
               @Override
               public void onConnected() {
+                holder.renewer.onConnected();
                 holder.nodeAgent.onConnected();
                 holder.outbox.flush();
               }
@@ -115,6 +116,11 @@ public final class EdgeCore implements AutoCloseable {
               @Override
               public void onDisconnected() {
                 holder.nodeAgent.onDisconnected();
+              }
+
+              @Override
+              public void onNotAdmitted() {
+                holder.renewer.onTunnelRefused();
               }
 
               @Override
@@ -147,48 +153,28 @@ public final class EdgeCore implements AutoCloseable {
     holder.nodeAgent = nodeAgent;
     EdgeCore core = new EdgeCore(hub, meta, outbox);
     core.parts.addAll(parts);
-    if (hubConfig.rotateCertificates()) {
-      ScheduledExecutorService rotation =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("cert-rotation").daemon().factory());
-      core.parts.add(rotation::shutdownNow);
-      scheduleRotation(rotation, identity, hub, clock);
-    }
+    // renews ahead of expiry, and after an expiry while offline (with the expired certificate)
+    ScheduledExecutorService rotation =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("cert-rotation").daemon().factory());
+    core.parts.add(rotation::shutdownNow);
+    holder.renewer =
+        new CertificateRenewer(
+            node,
+            CertificateRenewer.filesOf(identity),
+            hub::reconnectNow,
+            (task, delay) -> rotation.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+            clock,
+            new SplittableRandom(),
+            hubConfig.rotateCertificates());
+    core.renewer = holder.renewer;
+    holder.renewer.start();
     if (edged.enable()) {
       startEdged(config, store, outbox, meta, clock, holder, core.parts);
     }
     hub.start();
     log.info("edgecore started for node {}; store {}", node, config.database().dataSource());
     return core;
-  }
-
-  private static void scheduleRotation(
-      ScheduledExecutorService timer,
-      CertificateBootstrap identity,
-      EdgeHubClient hub,
-      Clock clock) {
-    X509Certificate current = identity.load().orElseThrow().certificate();
-    Instant at = CertificateBootstrap.rotationDeadline(current, new SplittableRandom());
-    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-    log.info(
-        "node certificate valid until {}; renewal scheduled at {}",
-        current.getNotAfter().toInstant(),
-        at);
-    timer.schedule(
-        () -> {
-          try {
-            identity.rotate();
-            log.info("node certificate renewed; reconnecting with it");
-            hub.reconnectNow();
-            scheduleRotation(timer, identity, hub, clock);
-          } catch (JoinException | RuntimeException e) {
-            log.warn("certificate renewal failed: {}; retrying in 30 s", e.getMessage());
-            timer.schedule(
-                () -> scheduleRotation(timer, identity, hub, clock), 30, TimeUnit.SECONDS);
-          }
-        },
-        delay,
-        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -259,6 +245,7 @@ public final class EdgeCore implements AutoCloseable {
     MetaManager meta;
     UpstreamOutbox outbox;
     NodeAgent nodeAgent;
+    CertificateRenewer renewer;
     volatile Edged edged;
 
     String runtimeVersion() {
@@ -278,6 +265,11 @@ public final class EdgeCore implements AutoCloseable {
 
   public EdgeHubClient hub() {
     return hub;
+  }
+
+  /** Keeps the node certificate renewed; says why cloudcore refused an expired one. */
+  public CertificateRenewer certificates() {
+    return renewer;
   }
 
   public MetaManager meta() {

@@ -34,9 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * edgecore assembled from a validated {@link EdgeCoreConfig}: the node identity (joined with the
- * token in the config if there is none yet, renewed at 70–90 % of its life), the SQLite store, the
- * EdgeHub tunnel, MetaManager, and the upstream outbox. Works without the cloud: the store is
- * opened before the tunnel is dialled.
+ * token in the config if there is none yet, renewed at 70–90 % of its life and after an expiry
+ * while offline: {@link CertificateRenewer}), the SQLite store, the EdgeHub tunnel, MetaManager,
+ * and the upstream outbox. Works without the cloud: the store is opened before the tunnel is
+ * dialled.
  */
 public final class EdgeCore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeCore.class);

@@ -165,6 +165,7 @@ public final class CloudCore implements AutoCloseable {
               credentials.ca(),
               serverIdentity,
               hubConfig.edgeCertValidity(),
+              hubConfig.expiredCertificateGrace(),
               name -> kube.nodes().withName(name).get() != null,
               clock,
               registry);

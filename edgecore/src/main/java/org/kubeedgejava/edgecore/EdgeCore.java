@@ -3,10 +3,8 @@ package org.kubeedgejava.edgecore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,6 +15,7 @@ import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
 import org.kubeedgejava.config.edgecore.EdgeHub;
 import org.kubeedgejava.cri.CriClient;
 import org.kubeedgejava.edgecore.certs.CertificateBootstrap;
+import org.kubeedgejava.edgecore.certs.CertificateRenewer;
 import org.kubeedgejava.edgecore.certs.JoinException;
 import org.kubeedgejava.edgecore.devicetwin.DeviceTwin;
 import org.kubeedgejava.edgecore.edged.Edged;
@@ -37,9 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * edgecore assembled from a validated {@link EdgeCoreConfig}: the node identity (joined with the
- * token in the config if there is none yet, renewed at 70–90 % of its life), the SQLite store, the
- * EdgeHub tunnel, MetaManager, and the upstream outbox. Works without the cloud: the store is
- * opened before the tunnel is dialled.
+ * token in the config if there is none yet, renewed at 70–90 % of its life and after an expiry
+ * while offline: {@link CertificateRenewer}), the SQLite store, the EdgeHub tunnel, MetaManager,
+ * and the upstream outbox. Works without the cloud: the store is opened before the tunnel is
+ * dialled.
  */
 public final class EdgeCore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EdgeCore.class);
@@ -48,6 +48,7 @@ public final class EdgeCore implements AutoCloseable {
   private final EdgeHubClient hub;
   private final MetaManager meta;
   private final UpstreamOutbox outbox;
+  private CertificateRenewer renewer;
 
   private EdgeCore(EdgeHubClient hub, MetaManager meta, UpstreamOutbox outbox) {
     this.hub = hub;
@@ -110,6 +111,7 @@ public final class EdgeCore implements AutoCloseable {
             new EdgeHubClient.Listener() {
               @Override
               public void onConnected() {
+                holder.renewer.onConnected();
                 holder.nodeAgent.onConnected();
                 DeviceTwin twin = holder.twin;
                 if (twin != null) {
@@ -121,6 +123,11 @@ public final class EdgeCore implements AutoCloseable {
               @Override
               public void onDisconnected() {
                 holder.nodeAgent.onDisconnected();
+              }
+
+              @Override
+              public void onNotAdmitted() {
+                holder.renewer.onTunnelRefused();
               }
 
               @Override
@@ -153,13 +160,22 @@ public final class EdgeCore implements AutoCloseable {
     holder.nodeAgent = nodeAgent;
     EdgeCore core = new EdgeCore(hub, meta, outbox);
     core.parts.addAll(parts);
-    if (hubConfig.rotateCertificates()) {
-      ScheduledExecutorService rotation =
-          Executors.newSingleThreadScheduledExecutor(
-              Thread.ofPlatform().name("cert-rotation").daemon().factory());
-      core.parts.add(rotation::shutdownNow);
-      scheduleRotation(rotation, identity, hub, clock);
-    }
+    // renews ahead of expiry, and after an expiry while offline (with the expired certificate)
+    ScheduledExecutorService rotation =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("cert-rotation").daemon().factory());
+    core.parts.add(rotation::shutdownNow);
+    holder.renewer =
+        new CertificateRenewer(
+            node,
+            CertificateRenewer.filesOf(identity),
+            hub::reconnectNow,
+            (task, delay) -> rotation.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
+            clock,
+            new SplittableRandom(),
+            hubConfig.rotateCertificates());
+    core.renewer = holder.renewer;
+    holder.renewer.start();
     if (config.modules().deviceTwin().enable()) {
       startDevices(config, store, outbox, meta, hub, clock, holder, core.parts);
     }
@@ -169,35 +185,6 @@ public final class EdgeCore implements AutoCloseable {
     hub.start();
     log.info("edgecore started for node {}; store {}", node, config.database().dataSource());
     return core;
-  }
-
-  private static void scheduleRotation(
-      ScheduledExecutorService timer,
-      CertificateBootstrap identity,
-      EdgeHubClient hub,
-      Clock clock) {
-    X509Certificate current = identity.load().orElseThrow().certificate();
-    Instant at = CertificateBootstrap.rotationDeadline(current, new SplittableRandom());
-    long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-    log.info(
-        "node certificate valid until {}; renewal scheduled at {}",
-        current.getNotAfter().toInstant(),
-        at);
-    timer.schedule(
-        () -> {
-          try {
-            identity.rotate();
-            log.info("node certificate renewed; reconnecting with it");
-            hub.reconnectNow();
-            scheduleRotation(timer, identity, hub, clock);
-          } catch (JoinException | RuntimeException e) {
-            log.warn("certificate renewal failed: {}; retrying in 30 s", e.getMessage());
-            timer.schedule(
-                () -> scheduleRotation(timer, identity, hub, clock), 30, TimeUnit.SECONDS);
-          }
-        },
-        delay,
-        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -306,6 +293,7 @@ public final class EdgeCore implements AutoCloseable {
     UpstreamOutbox outbox;
     NodeAgent nodeAgent;
     volatile DeviceTwin twin;
+    CertificateRenewer renewer;
     volatile Edged edged;
 
     String runtimeVersion() {
@@ -327,6 +315,11 @@ public final class EdgeCore implements AutoCloseable {
 
   public EdgeHubClient hub() {
     return hub;
+  }
+
+  /** Keeps the node certificate renewed; says why cloudcore refused an expired one. */
+  public CertificateRenewer certificates() {
+    return renewer;
   }
 
   public MetaManager meta() {

@@ -271,8 +271,7 @@ public final class CertificateAuthority {
    * CA's subject, its signature verifies with this CA's key, and now is within its validity.
    */
   public boolean hasIssued(X509Certificate candidate, Clock clock) {
-    if (!candidate.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())
-        || !Certificates.signatureVerifies(candidate, certificate.getPublicKey())) {
+    if (!hasSigned(candidate)) {
       return false;
     }
     try {
@@ -281,6 +280,28 @@ public final class CertificateAuthority {
     } catch (CertificateExpiredException | CertificateNotYetValidException e) {
       return false;
     }
+  }
+
+  /**
+   * Whether this CA signed the certificate, whatever its validity period: its issuer is this CA's
+   * subject and its signature verifies with this CA's key.
+   */
+  public boolean hasSigned(X509Certificate candidate) {
+    return candidate.getIssuerX500Principal().equals(certificate.getSubjectX500Principal())
+        && Certificates.signatureVerifies(candidate, certificate.getPublicKey());
+  }
+
+  /**
+   * The node a certificate this CA {@linkplain #hasSigned signed} names, when it allows clientAuth
+   * and names a node ({@link NodeIdentity#nodeNameOf}); otherwise empty. This ignores the validity
+   * period on purpose: it is for deciding about certificates that have expired (see {@link
+   * #authenticateNode} for the ordinary check).
+   */
+  public Optional<String> nodeSignedFor(X509Certificate candidate) {
+    if (!hasSigned(candidate) || !allowsClientAuth(candidate)) {
+      return Optional.empty();
+    }
+    return NodeIdentity.nodeNameOf(candidate);
   }
 
   /**

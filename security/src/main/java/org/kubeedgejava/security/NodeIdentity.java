@@ -1,5 +1,6 @@
 package org.kubeedgejava.security;
 
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The identity an edge node's certificate carries, as Kubernetes' Node authorizer expects it:
@@ -39,6 +41,19 @@ public final class NodeIdentity {
    */
   public static Optional<String> nodeNameOf(X509Certificate certificate) {
     return nodeNameOf(X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()));
+  }
+
+  /**
+   * The node name a DER PKCS#10 CSR's subject names, by the same rule as {@link
+   * #nodeNameOf(X509Certificate)}; empty when it names no node or does not parse. Reads the subject
+   * only: the CSR's signature is checked when it is signed.
+   */
+  public static Optional<String> nodeNameOfCsr(byte[] csrDer) {
+    try {
+      return nodeNameOf(new PKCS10CertificationRequest(csrDer).getSubject());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   static Optional<String> nodeNameOf(X500Name subject) {

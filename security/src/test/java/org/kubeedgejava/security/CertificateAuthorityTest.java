@@ -214,6 +214,35 @@ class CertificateAuthorityTest {
   }
 
   @Test
+  void recognisesItsOwnExpiredNodeCertificatesButNoForeignOnes() throws Exception {
+    X509Certificate node =
+        ca.signNodeCsr(
+            CLOCK,
+            NodeKeys.nodeCsr(NodeKeys.newP256KeyPair(), "edge-1"),
+            "edge-1",
+            Duration.ofDays(1),
+            false);
+    CertificateAuthority foreign = CertificateAuthority.generate(CLOCK);
+    X509Certificate foreignNode =
+        foreign.signNodeCsr(
+            CLOCK,
+            NodeKeys.nodeCsr(NodeKeys.newP256KeyPair(), "edge-1"),
+            "edge-1",
+            Duration.ofDays(1),
+            false);
+    Clock muchLater = Clock.offset(CLOCK, Duration.ofDays(400));
+
+    assertThat(ca.authenticateNode(node, muchLater)).isEmpty();
+    assertThat(ca.hasSigned(node)).isTrue();
+    assertThat(ca.nodeSignedFor(node)).contains("edge-1");
+    assertThat(ca.hasSigned(foreignNode)).isFalse();
+    assertThat(ca.nodeSignedFor(foreignNode)).isEmpty();
+    IssuedCertificate server =
+        ca.issueServerCertificate(CLOCK, List.of("cloudcore"), List.of(), Duration.ofDays(1));
+    assertThat(ca.nodeSignedFor(server.certificate())).isEmpty();
+  }
+
+  @Test
   void authenticatesNodesOnlyWithClientCertificates() throws Exception {
     IssuedCertificate server =
         ca.issueServerCertificate(CLOCK, List.of("cloudcore"), List.of(), Duration.ofDays(1));

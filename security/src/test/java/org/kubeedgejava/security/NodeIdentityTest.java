@@ -47,4 +47,12 @@ class NodeIdentityTest {
     assertThat(NodeIdentity.nodeNameOf(server.certificate())).isEmpty();
     assertThat(NodeIdentity.nodeNameOf(ca.certificate())).isEmpty();
   }
+
+  @Test
+  void readsTheNodeNameOfACsrAndNothingFromGarbage() {
+    assertThat(NodeIdentity.nodeNameOfCsr(NodeKeys.nodeCsr(NodeKeys.newP256KeyPair(), "edge-7")))
+        .contains("edge-7");
+    assertThat(NodeIdentity.nodeNameOfCsr(new byte[] {1, 2, 3})).isEmpty();
+    assertThat(NodeIdentity.nodeNameOfCsr(new byte[0])).isEmpty();
+  }
 }

@@ -44,6 +44,24 @@ public final class TlsContexts {
         .build();
   }
 
+  /**
+   * The join endpoint's server context: a client certificate is optional, and when one is sent the
+   * handshake checks only that it chains to {@code ca}, not whether it is still valid now, so that
+   * a node whose certificate expired while offline can still prove who it was. Whoever serves with
+   * this context must check the validity period itself (and refuse or limit what an expired
+   * certificate buys). Never use it for the websocket hub, which stays strict ({@link #server}).
+   */
+  public static SslContext joinEndpoint(
+      PrivateKey key, X509Certificate certificate, X509Certificate ca) throws SSLException {
+    return SslContextBuilder.forServer(key, certificate)
+        .sslProvider(SslProvider.JDK)
+        .trustManager(new ChainOnlyClientTrust(ca))
+        .clientAuth(ClientAuth.OPTIONAL)
+        .protocols(PROTOCOLS)
+        .ciphers(CIPHERS)
+        .build();
+  }
+
   /** A client context presenting {@code certificate} and trusting only {@code ca}. */
   public static SslContext client(PrivateKey key, X509Certificate certificate, X509Certificate ca)
       throws SSLException {

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -58,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /ca.crt}: the CA certificate, DER;
  *   <li>{@code GET /edge.crt}: body = a CSR in DER, header {@code NodeName}; authorised by {@code
  *       Authorization: Bearer <jwt>} (the join token's JWT) on first join, or by the node's current
- *       certificate (rotation); answers the signed certificate in DER;
+ *       certificate (rotation), or by its expired one within a grace period ({@link
+ *       ExpiredCertificateRenewal}: a node back from a long time offline); answers the signed
+ *       certificate in DER;
  *   <li>{@code GET /node/{name}}: 200 "Node found" or 404.
  * </ul>
  *
@@ -78,6 +79,8 @@ public final class CertificateServer implements AutoCloseable {
   private final Supplier<Duration> signingValidity;
   private final NodeLookup nodes;
   private final Clock clock;
+  private final ExpiredCertificateRenewal expiredRenewal;
+  private final Duration expiredGrace;
   private final Counter requests;
   private volatile Function<byte[], byte[]> admission = body -> null;
   private final EventLoopGroup group;
@@ -90,22 +93,24 @@ public final class CertificateServer implements AutoCloseable {
       CertificateAuthority ca,
       TlsIdentity serverIdentity,
       Duration signingValidity,
+      Duration expiredCertificateGrace,
       NodeLookup nodes,
       Clock clock,
       PrometheusRegistry registry)
       throws SSLException {
     this.bindAddress = bindAddress;
     this.port = port;
+    // the handshake checks only that a client certificate chains to the CA; its validity period
+    // is judged below, with the clock: valid renews, expired may within the grace period
     this.ssl =
-        TlsContexts.server(
-            serverIdentity.key(),
-            serverIdentity.certificate(),
-            ca.certificate(),
-            ClientAuth.OPTIONAL);
+        TlsContexts.joinEndpoint(
+            serverIdentity.key(), serverIdentity.certificate(), ca.certificate());
     this.ca = ca;
     this.signingValidity = () -> signingValidity;
     this.nodes = nodes;
     this.clock = clock;
+    this.expiredGrace = expiredCertificateGrace;
+    this.expiredRenewal = new ExpiredCertificateRenewal(ca, expiredCertificateGrace, nodes, clock);
     this.requests =
         Counter.builder()
             .name("kubeedge_cloudhub_certificate_requests_total")
@@ -270,8 +275,11 @@ public final class CertificateServer implements AutoCloseable {
       return Reply.text(
           HttpResponseStatus.BAD_REQUEST, "the request body must be a CSR in DER", "bad_request");
     }
-    // rotation: a valid certificate of this very node; first join: the join token
+    // rotation: a valid certificate of this very node; first join: the join token; back from a
+    // long time offline: the node's expired certificate, within the grace period
     Optional<String> certified = clientCert.flatMap(c -> ca.authenticateNode(c, clock));
+    String how = "rotation";
+    String result = "rotated";
     if (certified.isPresent()) {
       if (!certified.get().equals(nodeName)) {
         log.warn("node {} asked for a certificate for node {}; refused", certified.get(), nodeName);
@@ -280,13 +288,7 @@ public final class CertificateServer implements AutoCloseable {
             "your certificate is for node " + certified.get() + ", not " + nodeName,
             "forbidden");
       }
-    } else {
-      if (!authorization.startsWith("Bearer ")) {
-        return Reply.text(
-            HttpResponseStatus.UNAUTHORIZED,
-            "a join token (Authorization: Bearer <token>) or a valid node certificate is required",
-            "unauthorized");
-      }
+    } else if (authorization.startsWith("Bearer ")) {
       String jwt = authorization.substring("Bearer ".length()).strip();
       try {
         JoinToken.verifyJwt(jwt, ca.privateKeyDer(), clock);
@@ -295,6 +297,32 @@ public final class CertificateServer implements AutoCloseable {
         return Reply.text(
             HttpResponseStatus.UNAUTHORIZED, e.getMessage(), "token_" + e.reason().label());
       }
+      how = "join";
+      result = "issued";
+    } else if (clientCert.isPresent()) {
+      switch (expiredRenewal.decide(clientCert.get(), nodeName, csr)) {
+        case ExpiredCertificateRenewal.Refused refused -> {
+          log.warn("refused a certificate for node {}: {}", nodeName, refused.reason());
+          return Reply.text(
+              HttpResponseStatus.valueOf(refused.status()), refused.reason(), refused.result());
+        }
+        case ExpiredCertificateRenewal.Allowed allowed -> {
+          log.info(
+              "node {} renews the certificate that expired {} ago, at {} (within the {}-day"
+                  + " grace period, modules.cloudHub.expiredCertificateGracePeriod)",
+              allowed.node(),
+              ExpiredCertificateRenewal.describe(allowed.expiredFor()),
+              clientCert.get().getNotAfter().toInstant(),
+              expiredGrace.toDays());
+          how = "renewal after expiry";
+          result = "recovered";
+        }
+      }
+    } else {
+      return Reply.text(
+          HttpResponseStatus.UNAUTHORIZED,
+          "a join token (Authorization: Bearer <token>) or a node certificate is required",
+          "unauthorized");
     }
     boolean serverAuth = wantsServerAuth(extKeyUsages);
     try {
@@ -303,9 +331,9 @@ public final class CertificateServer implements AutoCloseable {
       log.info(
           "issued a certificate for node {} ({}), valid until {}",
           nodeName,
-          certified.isPresent() ? "rotation" : "join",
+          how,
           signed.getNotAfter().toInstant());
-      return Reply.der(signed.getEncoded(), certified.isPresent() ? "rotated" : "issued");
+      return Reply.der(signed.getEncoded(), result);
     } catch (CsrRejectedException e) {
       log.warn("refused a CSR for node {}: {}", nodeName, e.getMessage());
       return Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage(), "csr_rejected");

@@ -138,6 +138,14 @@ public record CloudCoreConfig(
         new CommonConfig(new MonitorServer(hostPort)), kubeAPIConfig, modules);
   }
 
+  /**
+   * Sets how many days after expiry a node certificate may still renew itself ({@code
+   * modules.cloudHub.expiredCertificateGracePeriod}; 0 disables).
+   */
+  public CloudCoreConfig withExpiredCertificateGracePeriod(int days) {
+    return withCloudHub(cloudHub().withExpiredCertificateGracePeriod(days));
+  }
+
   /** Sets the most edge nodes connected at once ({@code modules.cloudHub.nodeLimit}). */
   public CloudCoreConfig withNodeLimit(int nodeLimit) {
     return withCloudHub(cloudHub().withNodeLimit(nodeLimit));

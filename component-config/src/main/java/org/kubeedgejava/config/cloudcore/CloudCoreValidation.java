@@ -53,6 +53,7 @@ final class CloudCoreValidation {
     v.positive(p + "keepaliveInterval", hub.keepaliveInterval());
     v.positive(p + "tokenRefreshDuration", hub.tokenRefreshDuration());
     v.positive(p + "edgeCertSigningDuration", hub.edgeCertSigningDuration());
+    v.range(p + "expiredCertificateGracePeriod", hub.expiredCertificateGracePeriod(), 0, 3650);
     v.notEmpty(p + "tlsCAFile", hub.tlsCAFile());
     v.notEmpty(p + "tlsCAKeyFile", hub.tlsCAKeyFile());
     v.notEmpty(p + "tlsCertFile", hub.tlsCertFile());

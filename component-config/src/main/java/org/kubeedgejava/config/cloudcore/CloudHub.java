@@ -17,6 +17,16 @@ import java.util.Objects;
  *     (default 30)
  * @param tokenRefreshDuration hours between join-token refreshes (default 12)
  * @param edgeCertSigningDuration days an edge certificate is valid (default 365)
+ * @param expiredCertificateGracePeriod days after its expiry that a node certificate may still buy
+ *     a new one at the join endpoint ({@code /edge.crt}), so that a node offline for longer than
+ *     its certificate's life (a parked truck, a cut-off site) renews by itself on its return
+ *     instead of needing a new token and {@code keadm join} on site (default 365; 0 disables; at
+ *     most 3650). The trade-off: a stolen node key stays useful for renewal for this much longer
+ *     after the certificate expired. What limits it: the certificate must still verify with the
+ *     cluster's CA, the request must be for the node the certificate names, the Node object must
+ *     still exist (deleting the node revokes this path), and the websocket hub itself never accepts
+ *     an expired certificate. Set it to the longest offline period you expect, or 0 to require a
+ *     fresh join token after expiry
  * @param tlsCAFile default {@code /etc/kubeedge/ca/rootCA.crt}
  * @param tlsCAKeyFile default {@code /etc/kubeedge/ca/rootCA.key}
  * @param tlsCertFile default {@code /etc/kubeedge/certs/server.crt}
@@ -30,6 +40,7 @@ public record CloudHub(
     @JsonProperty("keepaliveInterval") int keepaliveInterval,
     @JsonProperty("tokenRefreshDuration") int tokenRefreshDuration,
     @JsonProperty("edgeCertSigningDuration") int edgeCertSigningDuration,
+    @JsonProperty("expiredCertificateGracePeriod") int expiredCertificateGracePeriod,
     @JsonProperty("tlsCAFile") String tlsCAFile,
     @JsonProperty("tlsCAKeyFile") String tlsCAKeyFile,
     @JsonProperty("tlsCertFile") String tlsCertFile,
@@ -58,6 +69,7 @@ public record CloudHub(
         30,
         12,
         365,
+        365,
         "/etc/kubeedge/ca/rootCA.crt",
         "/etc/kubeedge/ca/rootCA.key",
         "/etc/kubeedge/certs/server.crt",
@@ -82,6 +94,30 @@ public record CloudHub(
     return Duration.ofDays(edgeCertSigningDuration);
   }
 
+  /** {@link #expiredCertificateGracePeriod()} as a duration; zero when disabled. */
+  public Duration expiredCertificateGrace() {
+    return Duration.ofDays(expiredCertificateGracePeriod);
+  }
+
+  CloudHub withExpiredCertificateGracePeriod(int days) {
+    return new CloudHub(
+        enable,
+        advertiseAddress,
+        dnsNames,
+        nodeLimit,
+        keepaliveInterval,
+        tokenRefreshDuration,
+        edgeCertSigningDuration,
+        days,
+        tlsCAFile,
+        tlsCAKeyFile,
+        tlsCertFile,
+        tlsPrivateKeyFile,
+        websocket,
+        https,
+        quic);
+  }
+
   CloudHub withAddresses(List<String> advertise, List<String> dns) {
     return new CloudHub(
         enable,
@@ -91,6 +127,7 @@ public record CloudHub(
         keepaliveInterval,
         tokenRefreshDuration,
         edgeCertSigningDuration,
+        expiredCertificateGracePeriod,
         tlsCAFile,
         tlsCAKeyFile,
         tlsCertFile,
@@ -109,6 +146,7 @@ public record CloudHub(
         keepaliveInterval,
         tokenRefreshDuration,
         edgeCertSigningDuration,
+        expiredCertificateGracePeriod,
         caFile,
         caKeyFile,
         certFile,
@@ -127,6 +165,7 @@ public record CloudHub(
         keepaliveInterval,
         tokenRefreshDuration,
         edgeCertSigningDuration,
+        expiredCertificateGracePeriod,
         tlsCAFile,
         tlsCAKeyFile,
         tlsCertFile,
@@ -145,6 +184,7 @@ public record CloudHub(
         keepaliveInterval,
         tokenRefreshDuration,
         edgeCertSigningDuration,
+        expiredCertificateGracePeriod,
         tlsCAFile,
         tlsCAKeyFile,
         tlsCertFile,

@@ -42,6 +42,7 @@ class CloudCoreConfigTest {
     assertThat(hub.keepalive()).isEqualTo(Duration.ofSeconds(30));
     assertThat(hub.tokenRefreshPeriod()).isEqualTo(Duration.ofHours(12));
     assertThat(hub.edgeCertValidity()).isEqualTo(Duration.ofDays(365));
+    assertThat(hub.expiredCertificateGrace()).isEqualTo(Duration.ofDays(365));
     assertThat(hub.tlsCAFile()).isEqualTo("/etc/kubeedge/ca/rootCA.crt");
     assertThat(hub.tlsCAKeyFile()).isEqualTo("/etc/kubeedge/ca/rootCA.key");
     assertThat(hub.tlsCertFile()).isEqualTo("/etc/kubeedge/certs/server.crt");
@@ -163,6 +164,38 @@ class CloudCoreConfigTest {
             "modules.cloudHub.websocket.port: must be between 1 and 65535, got 70000",
             "modules.cloudHub.https.port: must be between 1 and 65535, got 0",
             "modules.edgeController.nodeUpdateFrequency: must be positive, got 0");
+  }
+
+  @Test
+  void expiredCertificateGracePeriodIsZeroToTenYears() {
+    String yaml =
+        HEADER
+            + """
+            modules:
+              cloudHub:
+                advertiseAddress: [10.0.0.5]
+                expiredCertificateGracePeriod: %d
+            """;
+
+    assertThat(CloudCoreConfig.fromYaml(yaml.formatted(0)).config().cloudHub())
+        .extracting(CloudHub::expiredCertificateGrace)
+        .isEqualTo(Duration.ZERO);
+    assertThat(CloudCoreConfig.fromYaml(yaml.formatted(730)).config().cloudHub())
+        .extracting(CloudHub::expiredCertificateGrace)
+        .isEqualTo(Duration.ofDays(730));
+    assertThatThrownBy(() -> CloudCoreConfig.fromYaml(yaml.formatted(-1)))
+        .isInstanceOf(InvalidConfigException.class)
+        .extracting(e -> ((InvalidConfigException) e).violations(), LIST)
+        .containsExactly(
+            "modules.cloudHub.expiredCertificateGracePeriod: must be between 0 and 3650, got -1");
+    assertThat(
+            CloudCoreConfig.defaults()
+                .withAdvertiseAddresses("10.0.0.5")
+                .withExpiredCertificateGracePeriod(4000)
+                .validate())
+        .containsExactly(
+            "modules.cloudHub.expiredCertificateGracePeriod: must be between 0 and 3650, got"
+                + " 4000");
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -27,12 +28,14 @@ import org.kubeedgejava.security.CertificateAuthority;
 import org.kubeedgejava.security.JoinToken;
 import org.kubeedgejava.security.NodeIdentity;
 import org.kubeedgejava.security.NodeKeys;
+import org.kubeedgejava.security.Pem;
 import org.kubeedgejava.testing.TestPki;
 
 /**
  * The join endpoint (port 10002) with the edge's bootstrap client: join, rotation, and refusals.
  */
 class JoinEndpointIT {
+  private static final Duration GRACE = Duration.ofDays(30);
   @TempDir Path dir;
   private final Clock clock = Clock.systemUTC();
   private final TestPki pki = new TestPki();
@@ -50,7 +53,8 @@ class JoinEndpointIT {
             pki.ca,
             pki.server,
             Duration.ofDays(365),
-            Set.of("known")::contains,
+            GRACE,
+            Set.of("known", "edge-1")::contains,
             clock,
             new PrometheusRegistry());
     url = URI.create("https://127.0.0.1:" + server.start().getPort());
@@ -153,6 +157,68 @@ class JoinEndpointIT {
                   .statusCode())
           .isEqualTo(404);
     }
+  }
+
+  @Test
+  void aCertificateThatExpiredWithinTheGracePeriodRenewsItself() throws Exception {
+    X509Certificate expired = writeExpiredIdentity("edge-1", Duration.ofDays(3));
+
+    X509Certificate renewed = bootstrap("edge-1").rotate();
+
+    assertThat(NodeIdentity.nodeNameOf(renewed)).contains("edge-1");
+    assertThat(pki.ca.authenticateNode(renewed, clock)).contains("edge-1");
+    assertThat(renewed.getNotAfter()).isAfter(expired.getNotAfter());
+    assertThat(server.requestCount("recovered")).isEqualTo(1);
+  }
+
+  @Test
+  void aCertificateThatExpiredBeyondTheGracePeriodIsRefusedWithWhatToDo() throws Exception {
+    writeExpiredIdentity("edge-1", GRACE.plusDays(1));
+
+    assertThatThrownBy(() -> bootstrap("edge-1").rotate())
+        .isInstanceOf(JoinException.class)
+        .hasMessageContaining("401")
+        .hasMessageContaining("30-day grace period")
+        .hasMessageContaining("keadm join");
+    assertThat(server.requestCount("certificate_expired_beyond_grace")).isEqualTo(1);
+  }
+
+  @Test
+  void anExpiredCertificateOfADeletedNodeIsRefused() throws Exception {
+    writeExpiredIdentity("gone", Duration.ofDays(1));
+
+    assertThatThrownBy(() -> bootstrap("gone").rotate())
+        .isInstanceOf(JoinException.class)
+        .hasMessageContaining("403")
+        .hasMessageContaining("no longer exists");
+    assertThat(server.requestCount("node_deleted")).isEqualTo(1);
+  }
+
+  @Test
+  void anExpiredCertificateOfAForeignCaFailsTheHandshake() throws Exception {
+    CertificateAuthority foreign = CertificateAuthority.generate(clock);
+    writeIdentity("edge-1", foreign, Duration.ofDays(3));
+
+    assertThatThrownBy(() -> bootstrap("edge-1").rotate()).isInstanceOf(JoinException.class);
+    assertThat(server.requestCount("recovered")).isZero();
+  }
+
+  /** Node files as a join long ago left them: a 1-day certificate that expired {@code ago}. */
+  private X509Certificate writeExpiredIdentity(String node, Duration ago) throws Exception {
+    return writeIdentity(node, pki.ca, ago);
+  }
+
+  private X509Certificate writeIdentity(String node, CertificateAuthority issuer, Duration ago)
+      throws Exception {
+    Clock then = Clock.offset(clock, ago.plusDays(1).negated());
+    KeyPair keys = NodeKeys.newP256KeyPair();
+    X509Certificate cert =
+        issuer.signNodeCsr(then, NodeKeys.nodeCsr(keys, node), node, Duration.ofDays(1), false);
+    Path nodeDir = Files.createDirectories(dir.resolve(node));
+    Files.writeString(nodeDir.resolve("ca.crt"), pki.ca.certificatePem());
+    Files.writeString(nodeDir.resolve("server.crt"), Pem.certificate(cert));
+    Files.writeString(nodeDir.resolve("server.key"), Pem.ecPrivateKey(keys.getPrivate()));
+    return cert;
   }
 
   private HttpResponse<String> edgeCrt(String nodeName, String authorization, byte[] csr)

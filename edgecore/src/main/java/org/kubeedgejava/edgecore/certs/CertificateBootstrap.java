@@ -108,7 +108,11 @@ public final class CertificateBootstrap {
     return cert;
   }
 
-  /** Renews the node certificate, authenticating with the current one. */
+  /**
+   * Renews the node certificate, authenticating with the current one. That one may have expired:
+   * cloudcore then renews it only within its grace period ({@code
+   * modules.cloudHub.expiredCertificateGracePeriod}), for a node that still exists.
+   */
   public X509Certificate rotate() throws JoinException {
     TlsIdentity current =
         load().orElseThrow(() -> new JoinException("no node certificate to rotate; join first"));
@@ -171,7 +175,7 @@ public final class CertificateBootstrap {
       if (response.statusCode() != 200) {
         String body = new String(response.body(), StandardCharsets.UTF_8).strip();
         throw new JoinException(
-            "cannot " + what + ": cloudcore answered " + response.statusCode() + ": " + body);
+            "cannot " + what + ": cloudcore answered " + response.statusCode() + ": " + body, true);
       }
       return response.body();
     } catch (ConnectException e) {

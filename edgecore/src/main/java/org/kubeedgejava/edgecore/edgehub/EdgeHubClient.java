@@ -73,6 +73,13 @@ public final class EdgeHubClient implements AutoCloseable {
 
     default void onDisconnected() {}
 
+    /**
+     * cloudcore was reached but the connection closed before the websocket handshake completed: the
+     * TLS handshake or the upgrade was refused (e.g. an expired node certificate). EdgeHub keeps
+     * dialling either way.
+     */
+    default void onNotAdmitted() {}
+
     /** A message from the cloud. The resource is in edge form ({@code <ns>/<type>/<name>}). */
     void onMessage(Message message);
   }
@@ -94,6 +101,7 @@ public final class EdgeHubClient implements AutoCloseable {
   private Channel channel;
   private volatile boolean connected; // written on `loop`, read anywhere
   private boolean closed;
+  private boolean reached; // the current dial got a TCP connection
   private int attempt;
   private Instant connectedAt;
   private ScheduledFuture<?> heartbeat;
@@ -255,11 +263,14 @@ public final class EdgeHubClient implements AutoCloseable {
                     configure(ch.pipeline(), ssl);
                   }
                 });
+    reached = false;
     ChannelFuture dial = bootstrap.connect(settings.host(), settings.port());
     channel = dial.channel();
     Channel mine = channel;
     dial.addListener(f -> {
-      if (!f.isSuccess()) {
+      if (f.isSuccess()) {
+        reached = mine == channel;
+      } else {
         log.warn(
             "cannot reach cloudcore at {}:{}: {}",
             settings.host(),
@@ -340,6 +351,8 @@ public final class EdgeHubClient implements AutoCloseable {
       }
       log.warn("tunnel to cloudcore closed after {} s", up.toSeconds());
       listenerThread.execute(listener::onDisconnected);
+    } else if (reached) {
+      listenerThread.execute(listener::onNotAdmitted);
     }
     if (!closed) {
       scheduleRetry();

@@ -133,6 +133,11 @@ keadm_join() {
     --set "modules.eventBus.mqttServerExternal=tcp://127.0.0.1:$MQTT_PORT"
 }
 
+wait_node() {
+  wait_for 60 "node $NODE registered" kubectl get node "$NODE"
+  kube wait "node/$NODE" --for=condition=Ready --timeout=60s
+}
+
 deploy_workload() {
   kube create namespace factory --dry-run=client -o yaml | kube apply -f -
   kube apply -f examples/seed/line3-vision.yaml
@@ -171,7 +176,7 @@ up() {
   step "Start Mosquitto on 127.0.0.1:$MQTT_PORT" start_mosquitto
   step "keadm init (cloudcore)" keadm_init
   step "keadm gettoken + keadm join $NODE" keadm_join
-  step "Wait for $NODE to be Ready" kube wait "node/$NODE" --for=condition=Ready --timeout=60s
+  step "Wait for $NODE to be Ready" wait_node
   step "Deploy the seed's workload (line3-vision)" deploy_workload
   step "Start the simulated PLC on 127.0.0.1:$PLC_PORT" start_plc
   step "Deploy the Modbus mapper (DaemonSet)" deploy_mapper

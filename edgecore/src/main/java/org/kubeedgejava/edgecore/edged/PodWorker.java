@@ -241,6 +241,8 @@ final class PodWorker {
   }
 
   PodSandboxConfig sandboxConfig(PodView p, int attempt) {
+    // A hostNetwork pod shares the host's UTS namespace too, so it gets no hostname of its own
+    // (as the kubelet does): runc refuses to set one without a private UTS namespace.
     PodSandboxConfig.Builder config =
         PodSandboxConfig.newBuilder()
             .setMetadata(
@@ -249,7 +251,7 @@ final class PodWorker {
                     .setNamespace(p.namespace())
                     .setUid(p.uid())
                     .setAttempt(attempt))
-            .setHostname(p.hostNetwork() ? hostname() : p.spec().path("hostname").asText(p.name()))
+            .setHostname(p.hostNetwork() ? "" : p.spec().path("hostname").asText(p.name()))
             .setLogDirectory(p.logDirectory(logRoot))
             .putLabels(LABEL_NAME, p.name())
             .putLabels(LABEL_NAMESPACE, p.namespace())
@@ -717,14 +719,6 @@ final class PodWorker {
 
   static String time(Instant t) {
     return t == null ? null : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-  }
-
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
   }
 
   static String shortId(String id) {

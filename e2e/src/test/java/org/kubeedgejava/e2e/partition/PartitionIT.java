@@ -10,15 +10,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +34,7 @@ import org.kubeedgejava.edgecore.EdgeCore;
 import org.kubeedgejava.testing.FreePorts;
 import org.kubeedgejava.testing.LocalContainerd;
 import org.kubeedgejava.testing.LocalControlPlane;
+import org.kubeedgejava.testing.TunnelCut;
 
 /**
  * The partition policy under a real outage: the tunnel is cut with iptables for {@code
@@ -58,6 +56,7 @@ class PartitionIT {
   static CriClient cri;
   static WitnessNode witness;
   static int wsPort;
+  private static TunnelCut outage;
   static final Clock clock = Clock.systemUTC();
 
   @BeforeAll
@@ -112,7 +111,9 @@ class PartitionIT {
 
   @AfterAll
   static void stop() throws Exception {
-    iptables("-D");
+    if (outage != null) {
+      outage.close();
+    }
     if (edge != null) {
       edge.close();
     }
@@ -168,7 +169,7 @@ class PartitionIT {
     assertThat(runningContainers()).hasSize(2);
     String staysBefore = containersOf("stays");
 
-    iptables("-I");
+    outage = TunnelCut.dropTcpPort(wsPort);
     Instant cut = Instant.now();
     try {
       await("node not Ready")
@@ -195,7 +196,7 @@ class PartitionIT {
             .until(() -> !terminating("stays") && runningContainers().contains(staysBefore));
       }
     } finally {
-      iptables("-D");
+      outage.close();
     }
 
     await("node Ready again")
@@ -290,22 +291,5 @@ class PartitionIT {
                 .build())
         .getContainers(0)
         .getId();
-  }
-
-  /** Inserts ({@code -I}) or deletes ({@code -D}) the rules that drop the tunnel, both ways. */
-  private static void iptables(String action) throws Exception {
-    for (List<String> rule :
-        List.of(
-            List.of("INPUT", "-p", "tcp", "--dport", Integer.toString(wsPort), "-j", "DROP"),
-            List.of("INPUT", "-p", "tcp", "--sport", Integer.toString(wsPort), "-j", "DROP"))) {
-      List<String> command = new java.util.ArrayList<>(List.of("iptables", "-w", action));
-      command.addAll(rule);
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.waitFor(10, TimeUnit.SECONDS);
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if ("-I".equals(action) && p.exitValue() != 0) {
-        throw new IllegalStateException("iptables " + action + " failed: " + out);
-      }
-    }
   }
 }

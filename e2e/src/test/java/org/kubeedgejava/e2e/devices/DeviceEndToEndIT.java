@@ -1,0 +1,300 @@
+package org.kubeedgejava.e2e.devices;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.kubeedgejava.cloudcore.CloudCore;
+import org.kubeedgejava.cloudcore.delivery.KubeJson;
+import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
+import org.kubeedgejava.e2e.InProcessNodes;
+import org.kubeedgejava.edgecore.EdgeCore;
+import org.kubeedgejava.mapper.Backoff;
+import org.kubeedgejava.mapper.Mapper;
+import org.kubeedgejava.mapper.MapperConfig;
+import org.kubeedgejava.mapper.modbus.ModbusDrivers;
+import org.kubeedgejava.testing.ControlPlaneTest;
+import org.kubeedgejava.testing.FreePorts;
+import org.kubeedgejava.testing.LocalControlPlane;
+import org.kubeedgejava.testing.LocalMosquitto;
+import org.kubeedgejava.testing.SimulatedPlc;
+import org.kubeedgejava.testing.TestNamespace;
+import org.kubeedgejava.testing.TunnelCut;
+
+/**
+ * The device path end to end, with every part real: the control plane with the device CRDs,
+ * cloudcore and edgecore (in this JVM, talking over the real tunnel), Mosquitto as the node's
+ * broker, the Modbus mapper over DMI, and a PLC we did not write (pymodbus) read and written by a
+ * client we did not write (mbpoll). The seed's DeviceModel and its Device over Modbus TCP: the
+ * desired value reaches the PLC's register, the register's value reaches {@code .status.twins}, and
+ * with the tunnel cut the node keeps twinning locally over MQTT and reports the latest value once
+ * the tunnel is back.
+ */
+@ControlPlaneTest
+class DeviceEndToEndIT {
+  private static final String NODE = "edge-devices-e2e";
+  private static final String DEVICES = "devices.kubeedge.io/v1beta1";
+  private static final String DEVICE = "plc-line3-temp";
+  private static final int REGISTER = 100;
+
+  /** The acceptance's bound for a change to cross cloud, tunnel, edge, mapper and PLC. */
+  private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
+
+  private static KubernetesClient kube;
+  private static Path dir;
+  private static int[] ports;
+  private static CloudCore cloud;
+  private static EdgeCore edge;
+  private static LocalMosquitto mqtt;
+  private static SimulatedPlc plc;
+  private static Mapper mapper;
+
+  @BeforeAll
+  static void start(KubernetesClient client, LocalControlPlane plane) throws Exception {
+    kube = client;
+    dir = Files.createTempDirectory("device-e2e");
+    InProcessNodes.installCrds(kube, plane);
+    plc = SimulatedPlc.start(FreePorts.pick(1)[0], Map.of(REGISTER, 734), dir.resolve("plc.log"));
+    mqtt = LocalMosquitto.start(dir.resolve("mosquitto"));
+    ports = FreePorts.pick(3);
+    Clock clock = Clock.systemUTC();
+    cloud =
+        CloudCore.start(InProcessNodes.cloudConfig(plane, ports), clock, new PrometheusRegistry());
+    EdgeCoreConfig config =
+        EdgeCoreConfig.loader()
+            .withAssignments(
+                InProcessNodes.edgeConfig(
+                    NODE, ports, InProcessNodes.joinToken(kube), dir.resolve("edge")),
+                List.of(
+                    "modules.eventBus.mqttServerExternal=" + mqtt.url(),
+                    // devices only: no container runtime in this test
+                    "modules.edged.enable=false"));
+    edge = EdgeCore.start(config, clock, new PrometheusRegistry());
+    await("the node's tunnel")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cloud.sessions().get(NODE).isPresent());
+    mapper =
+        Mapper.start(
+            MapperConfig.defaults("modbus", "e2e")
+                .withSockets(
+                    dir.resolve("modbus.sock"), config.modules().deviceTwin().dmiSockPath())
+                .withBackoff(
+                    new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2))),
+            new ModbusDrivers());
+    await("the mapper registered over DMI")
+        .atMost(Duration.ofSeconds(15))
+        .until(mapper::registered);
+  }
+
+  @AfterAll
+  static void stop() {
+    for (AutoCloseable part : new AutoCloseable[] {mapper, edge, cloud, mqtt, plc}) {
+      if (part != null) {
+        try {
+          part.close();
+        } catch (Exception e) {
+          System.err.println("while stopping " + part + ": " + e);
+        }
+      }
+    }
+    kube.nodes().withName(NODE).delete();
+    kube.admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName("kubeedge-java-partition-policy")
+        .delete();
+  }
+
+  @Test
+  void aModbusPlcIsTwinnedThroughTheCloudAndLocallyWhileTheTunnelIsCut(TestNamespace ns)
+      throws Exception {
+    kube.genericKubernetesResources(DEVICES, "DeviceModel")
+        .inNamespace(ns.name())
+        .resource(seed("modbus-temp-model.yaml", ns.name()))
+        .create();
+    GenericKubernetesResource device = seed("plc-line3-temp-tcp.yaml", ns.name());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) device.getAdditionalProperties().get("spec");
+    spec.put("nodeName", NODE);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config =
+        (Map<String, Object>) ((Map<String, Object>) spec.get("protocol")).get("configData");
+    config.put("port", plc.port());
+    kube.genericKubernetesResources(DEVICES, "Device")
+        .inNamespace(ns.name())
+        .resource(device)
+        .create();
+
+    // the seed's Device wants 70: the PLC's register gets 700 (scale 0.1) and the twin converges
+    await("the Device's desired 70 written to the PLC")
+        .atMost(FIVE_SECONDS)
+        .until(() -> plc.holdingRegister(REGISTER), v -> v.equals(Optional.of(700)));
+    await("reported 70 in .status.twins")
+        .atMost(FIVE_SECONDS)
+        .until(() -> reported(ns), v -> v.equals(Optional.of("70")));
+
+    // kubectl patch of the desired value: the register follows, read by an independent client
+    patchDesired(ns, "65");
+    await("desired 65 written")
+        .atMost(FIVE_SECONDS)
+        .until(() -> plc.holdingRegister(REGISTER), v -> v.equals(Optional.of(650)));
+    await("reported 65")
+        .atMost(FIVE_SECONDS)
+        .until(() -> reported(ns), v -> v.equals(Optional.of("65")));
+    patchDesired(ns, "70");
+    await("desired 70 written")
+        .atMost(FIVE_SECONDS)
+        .until(() -> plc.holdingRegister(REGISTER), v -> v.equals(Optional.of(700)));
+
+    // the PLC's own program moves the value (a sensor would): 734 reads as 73.4 in the cloud,
+    // next to the desired 70 — the seed's picture
+    plc.writeHoldingRegister(REGISTER, 734);
+    await("reported 73.4 in .status.twins")
+        .atMost(FIVE_SECONDS)
+        .until(() -> reported(ns), v -> v.equals(Optional.of("73.4")));
+
+    try (TunnelCut outage = TunnelCut.dropTcpPort(ports[0])) {
+      // offline for real: the node's EdgeHub has given the tunnel up (missed heartbeats)
+      await("the edge notices the outage")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !edge.hub().isConnected());
+      // a local app sets a new desired value over MQTT: no cloud round trip needed
+      mosquittoPub(
+          "$hw/events/device/" + ns.name() + "/" + DEVICE + "/twin/update",
+          "{\"event_id\":\"local-1\",\"timestamp\":"
+              + System.currentTimeMillis()
+              + ",\"twin\":{\"temperature\":{\"expected\":{\"value\":\"60\"}}}}");
+      await("the locally desired 60 written to the PLC while the tunnel is cut")
+          .atMost(FIVE_SECONDS)
+          .until(() -> plc.holdingRegister(REGISTER), v -> v.equals(Optional.of(600)));
+      await("the edge twin follows the PLC")
+          .atMost(FIVE_SECONDS)
+          .until(() -> edgeActual(ns), v -> v.equals(Optional.of("60")));
+      plc.writeHoldingRegister(REGISTER, 611);
+      await("the mapper's reports keep updating the edge twin")
+          .atMost(FIVE_SECONDS)
+          .until(() -> edgeActual(ns), v -> v.equals(Optional.of("61.1")));
+      assertThat(reported(ns)).as("the cloud cannot have heard while cut").contains("73.4");
+    }
+
+    await("after reconnect the cloud shows the latest reported value")
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> reported(ns), v -> v.equals(Optional.of("61.1")));
+    assertThat(statusOf(ns).path("state").asText()).isEqualTo("online");
+
+    // removing the Device stops the mapper polling the PLC
+    kube.genericKubernetesResources(DEVICES, "Device")
+        .inNamespace(ns.name())
+        .withName(DEVICE)
+        .delete();
+    await("the mapper dropped the device")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> mapper.device(ns.name(), DEVICE).isEmpty());
+  }
+
+  private static GenericKubernetesResource seed(String file, String namespace) throws Exception {
+    try (InputStream in =
+        Files.newInputStream(
+            org.kubeedgejava.testing.RepoRoot.find().resolve("examples/seed").resolve(file))) {
+      GenericKubernetesResource object =
+          kube.getKubernetesSerialization().unmarshal(in, GenericKubernetesResource.class);
+      object.getMetadata().setNamespace(namespace);
+      object.getAdditionalProperties().remove("status");
+      return object;
+    }
+  }
+
+  private static void patchDesired(TestNamespace ns, String value) {
+    kube.genericKubernetesResources(DEVICES, "Device")
+        .inNamespace(ns.name())
+        .withName(DEVICE)
+        .patch(
+            PatchContext.of(PatchType.JSON),
+            "[{\"op\":\"replace\",\"path\":\"/spec/properties/0/desired/value\",\"value\":\""
+                + value
+                + "\"}]");
+  }
+
+  private static JsonNode statusOf(TestNamespace ns) {
+    GenericKubernetesResource d =
+        kube.genericKubernetesResources(DEVICES, "Device")
+            .inNamespace(ns.name())
+            .withName(DEVICE)
+            .get();
+    return d == null
+        ? KubeJson.MAPPER.createObjectNode()
+        : KubeJson.MAPPER.valueToTree(d.getAdditionalProperties().get("status"));
+  }
+
+  /** {@code .status.twins[temperature].reported.value} of the Device, as kubectl would show it. */
+  private static Optional<String> reported(TestNamespace ns) {
+    for (JsonNode twin : statusOf(ns).path("twins")) {
+      if ("temperature".equals(twin.path("propertyName").asText())) {
+        String v = twin.path("reported").path("value").asText("");
+        return v.isEmpty() ? Optional.empty() : Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The edge's own twin (upstream's device_twin table in edgecore's SQLite file). */
+  private static Optional<String> edgeActual(TestNamespace ns) throws Exception {
+    try (Connection db =
+            DriverManager.getConnection(
+                "jdbc:sqlite:" + dir.resolve("edge/edgecore.db") + "?open_mode=1");
+        PreparedStatement ps =
+            db.prepareStatement("SELECT actual FROM device_twin WHERE deviceid = ? AND name = ?")) {
+      ps.setString(1, ns.name() + "/" + DEVICE);
+      ps.setString(2, "temperature");
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Publishes as an app on the node would, with Mosquitto's own client. */
+  private static void mosquittoPub(String topic, String payload) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                "mosquitto_pub",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(mqtt.port()),
+                "-q",
+                "1",
+                "-t",
+                topic,
+                "-m",
+                payload)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("mosquitto_pub: " + out).isZero();
+  }
+}

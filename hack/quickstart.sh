@@ -60,6 +60,10 @@ step() { # name command...  : runs a step with its output in $LOGDIR/<slug>.log
   fi
 }
 
+skip() { # name reason  : a step that has nothing to do on this run
+  printf '==> %-52s %s\n' "$1" "$2"
+}
+
 kube() { kubectl "$@"; } # the pinned kubectl, first on PATH after `cluster.sh env`
 
 pid_alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -173,12 +177,28 @@ up() {
   step "Start containerd (private to $QS)" "$HACK/containerd.sh" up
   step "Build and import the sample images" "$HACK/images.sh"
   step "Build and import the Modbus mapper's image" "$HACK/images.sh" mapper
-  step "Start Mosquitto on 127.0.0.1:$MQTT_PORT" start_mosquitto
-  step "keadm init (cloudcore)" keadm_init
-  step "keadm gettoken + keadm join $NODE" keadm_join
+  if pid_alive "$QS/mosquitto.pid"; then
+    skip "Start Mosquitto on 127.0.0.1:$MQTT_PORT" "already running"
+  else
+    step "Start Mosquitto on 127.0.0.1:$MQTT_PORT" start_mosquitto
+  fi
+  if pid_alive "$CLOUD_DIR/run/cloudcore.pid"; then
+    skip "keadm init (cloudcore)" "already running"
+  else
+    step "keadm init (cloudcore)" keadm_init
+  fi
+  if pid_alive "$EDGE_DIR/etc/run/edgecore.pid"; then
+    skip "keadm gettoken + keadm join $NODE" "already running"
+  else
+    step "keadm gettoken + keadm join $NODE" keadm_join
+  fi
   step "Wait for $NODE to be Ready" wait_node
   step "Deploy the seed's workload (line3-vision)" deploy_workload
-  step "Start the simulated PLC on 127.0.0.1:$PLC_PORT" start_plc
+  if pid_alive "$QS/plc.pid"; then
+    skip "Start the simulated PLC on 127.0.0.1:$PLC_PORT" "already running"
+  else
+    step "Start the simulated PLC on 127.0.0.1:$PLC_PORT" start_plc
+  fi
   step "Deploy the Modbus mapper (DaemonSet)" deploy_mapper
   step "Apply the seed's DeviceModel and Device" apply_device
 

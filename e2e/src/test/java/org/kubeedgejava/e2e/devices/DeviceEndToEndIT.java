@@ -120,6 +120,13 @@ class DeviceEndToEndIT {
         }
       }
     }
+    if (dir != null) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      } catch (java.io.IOException e) {
+        System.err.println("cannot remove " + dir + ": " + e);
+      }
+    }
     kube.nodes().withName(NODE).delete();
     kube.admissionRegistration()
         .v1()

@@ -20,11 +20,12 @@ cp "$HACK/supervise.sh" "$OUT/bin/kubeedge-supervise"
 #            ceiling with headroom for 100 pods; C1 only (TieredStopAtLevel=1; one compiler
 #            thread on JDK 25, below) and a 16 MiB code cache: no C2 thread and its arenas;
 #            no hsperfdata file (-UsePerfData); glibc heap trimmed every second; Netty unpooled
-#            (no 1 MiB chunks); at most two malloc arenas (MALLOC_ARENA_MAX, set in the launcher).
+#            (no 1 MiB chunks); at most two malloc arenas (MALLOC_ARENA_MAX, set in the launcher);
+#            logging set up in code, not from logback.xml (ConsoleLogging: 650 classes fewer).
 LAUNCHERS=(
   "keadm:keadm:-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k -Xmx256m"
   "cloudcore:cloudcore:-XX:+UseG1GC -Xms256m -Xmx2g -XX:+ExitOnOutOfMemoryError"
-  "edgecore:edgecore:-XX:+UseSerialGC -Xss256k -Xms8m -Xmn8m -Xmx64m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled"
+  "edgecore:edgecore:-XX:+UseSerialGC -Xss256k -Xms8m -Xmn8m -Xmx64m -XX:MaxMetaspaceSize=80m -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:TrimNativeHeapInterval=1000 -XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.type=unpooled -Dkubeedge.log.config=builtin"
 )
 # flags only some JDKs accept, added by the launcher after checking the JDK's version
 EXTRA_25_edgecore="-XX:+UseCompactObjectHeaders -XX:CICompilerCount=1"

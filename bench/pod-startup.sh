@@ -4,7 +4,8 @@
 # built, on ports of their own, files under a temporary directory), then runs PodStartup for
 # Deployments of 10 and 100 replicas (image preloaded), prints the figures and removes everything
 # it installed (component logs are kept in bench/target/pod-startup-logs).
-# Usage: bench/pod-startup.sh [replicas...]   (default: 10 100)
+# Usage: bench/pod-startup.sh [round...]   (default: 10 100); a round N is a Deployment of N
+# replicas created at once, a round N@R is N bare pods created at R per second (PodStartup).
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"

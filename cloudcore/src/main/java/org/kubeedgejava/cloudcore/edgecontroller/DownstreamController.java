@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.kubeedgejava.cloudcore.cloudhub.NodeSession;
@@ -109,6 +110,11 @@ public final class DownstreamController implements SessionListener, AutoCloseabl
     return node != null
         && node.getMetadata().getLabels() != null
         && value.equals(node.getMetadata().getLabels().get(key));
+  }
+
+  /** Pod {@code namespace/name} as the informer cache holds it, if it does. */
+  public Optional<Pod> cachedPod(String namespace, String name) {
+    return Optional.ofNullable(pods.getStore().getByKey(namespace + "/" + name));
   }
 
   /** The pods bound to {@code node}, from the informer cache. */

@@ -20,8 +20,11 @@ import org.kubeedgejava.cri.v1.ExecSyncRequest;
  * worker's sync passes, each at most once per period.
  */
 final class Probes {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  /** Made on the first httpGet probe: a client costs a selector thread and its classes. */
+  private static final class Http {
+    static final HttpClient CLIENT =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  }
 
   private static final class State {
     Instant lastRun = Instant.MIN;
@@ -145,7 +148,7 @@ final class Probes {
         String h = get.path("host").asText(host);
         URI uri = URI.create(scheme + "://" + h + ":" + port + get.path("path").asText("/"));
         HttpResponse<Void> r =
-            HTTP.send(
+            Http.CLIENT.send(
                 HttpRequest.newBuilder(uri).timeout(timeout).build(),
                 HttpResponse.BodyHandlers.discarding());
         return r.statusCode() >= 200 && r.statusCode() < 400;

@@ -220,8 +220,8 @@ up() {
 Up in $((SECONDS - T0)) s. Poke at it:
   eval "\$(hack/cluster.sh env)"                         # kubectl against the local cluster
   kubectl -n factory patch device plc-line3-temp --type=json \\
-    -p '[{"op":"replace","path":"/spec/properties/0/desired/value","value":"70"}]'
-  mbpoll -m tcp -a 1 -r 101 -c 1 -t 4 -1 -p $PLC_PORT 127.0.0.1    # the PLC's register: 700
+    -p '[{"op":"replace","path":"/spec/properties/0/desired/value","value":"65"}]'
+  mbpoll -m tcp -a 1 -r 101 -c 1 -t 4 -1 -p $PLC_PORT 127.0.0.1    # the PLC's register: 650
   mosquitto_sub -p $MQTT_PORT -v -t '\$hw/events/device/#'        # the edge's twin traffic
   sqlite3 $EDGE_DIR/data/edgecore.db 'select deviceid,name,expected,actual from device_twin'
 Logs: $LOGDIR/ (cloudcore.log, edgecore.log, mosquitto.log, plc-sim.log, one per step)

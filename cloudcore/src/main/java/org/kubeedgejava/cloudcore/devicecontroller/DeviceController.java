@@ -55,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * ({@link StatusCoalescer}). {@code membership/detail} is answered with a membership message
  * listing every device of the node as added.
  *
+ * <p>A Device whose DeviceModel does not exist is delivered all the same (the model is delivered
+ * when it is created) and gets a Warning Event {@code DeviceModelNotFound} ({@link
+ * ModelNotFoundEvents}).
+ *
  * <p>Threading: informer callbacks run on fabric8's informer threads; {@link #onMessage} runs on
  * the node's serial executor and never blocks (cache lookups and an in-memory hand-off); status
  * patches run on this controller's virtual threads, retries are scheduled on one {@code
@@ -78,6 +82,7 @@ public final class DeviceController implements SessionListener, AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("devicecontroller-retry").daemon().factory());
   private final StatusCoalescer coalescer;
+  private final ModelNotFoundEvents missingModels;
 
   /** Device key → the status our last patch returned, with its resourceVersion. */
   private final Map<String, GenericKubernetesResource> lastWritten = new ConcurrentHashMap<>();
@@ -104,6 +109,7 @@ public final class DeviceController implements SessionListener, AutoCloseable {
             writers,
             (delay, task) -> retries.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS),
             metrics);
+    this.missingModels = new ModelNotFoundEvents(kube, clock, writers);
   }
 
   /**
@@ -370,6 +376,18 @@ public final class DeviceController implements SessionListener, AutoCloseable {
         && DeviceMessages.modelName(device).equals(model.getMetadata().getName());
   }
 
+  /**
+   * Records an Event when {@code device}'s DeviceModel does not exist (once per Device and model).
+   * The Device is delivered all the same: apply order is not guaranteed, and the model follows when
+   * it is created.
+   */
+  private void checkModel(GenericKubernetesResource device) {
+    String model = DeviceMessages.modelName(device);
+    if (!model.isEmpty() && models != null && modelOf(device).isEmpty()) {
+      missingModels.deviceWithoutModel(device, model);
+    }
+  }
+
   /** Tells {@code node} to drop the model of {@code device} when no other Device there uses it. */
   private void releaseModel(String node, GenericKubernetesResource device) {
     modelOf(device)
@@ -381,6 +399,7 @@ public final class DeviceController implements SessionListener, AutoCloseable {
     @Override
     public void onAdd(GenericKubernetesResource device) {
       typed(device, "Device");
+      checkModel(device);
       String node = DeviceMessages.nodeName(device);
       if (node.isEmpty()) {
         return;
@@ -397,6 +416,9 @@ public final class DeviceController implements SessionListener, AutoCloseable {
       if (Objects.equals(
           old.getMetadata().getResourceVersion(), device.getMetadata().getResourceVersion())) {
         return; // a resync of the informer
+      }
+      if (!DeviceMessages.modelName(old).equals(DeviceMessages.modelName(device))) {
+        checkModel(device);
       }
       String from = DeviceMessages.nodeName(old);
       String to = DeviceMessages.nodeName(device);
@@ -423,6 +445,7 @@ public final class DeviceController implements SessionListener, AutoCloseable {
     public void onDelete(GenericKubernetesResource device, boolean finalStateUnknown) {
       typed(device, "Device");
       lastWritten.remove(key(device));
+      missingModels.deviceDeleted(device);
       String node = DeviceMessages.nodeName(device);
       if (node.isEmpty()) {
         return;

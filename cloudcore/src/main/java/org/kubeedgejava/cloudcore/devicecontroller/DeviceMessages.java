@@ -76,8 +76,9 @@ final class DeviceMessages {
   /**
    * A twin report's content ({@code {event_id, timestamp, twin: {<property>: MsgTwin}}}, as an
    * object or a JSON string) as status entries: {@code actual} becomes {@code reported}, {@code
-   * expected} becomes {@code observedDesired}, each with its timestamp and the type {@code typeOf}
-   * gives for the property (the DeviceModel's, lower case), else the type the edge sent.
+   * expected} becomes {@code observedDesired}, each with its timestamp, the type {@code typeOf}
+   * gives for the property (the DeviceModel's, lower case), else the type the edge sent, and the
+   * {@code error} the edge sent (why the device's last read failed; ours, not upstream's).
    */
   static DeviceReport twinReport(
       JsonNode content, Function<String, Optional<String>> typeOf, Clock clock) {
@@ -257,6 +258,7 @@ final class DeviceMessages {
     if (type != null) {
       meta.put("type", type);
     }
+    text(value.path("metadata").path("error")).ifPresent(error -> meta.put("error", error));
     return out;
   }
 

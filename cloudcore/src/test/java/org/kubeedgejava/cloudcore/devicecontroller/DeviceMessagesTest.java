@@ -61,6 +61,38 @@ class DeviceMessagesTest {
   }
 
   @Test
+  void aReadErrorTheEdgeReportsIsWrittenToReportedMetadataAndGoneWithTheNextGoodRead()
+      throws Exception {
+    String error = "Modbus exception 2 (ILLEGAL_DATA_ADDRESS) reading HoldingRegister 5000";
+    JsonNode failing =
+        json(
+            "{\"twin\":{\"temperature\":{\"actual\":{\"value\":\"\",\"metadata\":"
+                + "{\"timestamp\":1747756800000,\"error\":\""
+                + error
+                + "\"}}}}}");
+    JsonNode good =
+        json(
+            "{\"twin\":{\"temperature\":{\"actual\":{\"value\":\"70\",\"metadata\":"
+                + "{\"timestamp\":1747756801000}}}}}");
+
+    String failedPatch =
+        DeviceMessages.statusPatch(
+            JSON.createObjectNode(),
+            DeviceMessages.twinReport(failing, p -> Optional.of("float"), clock));
+    JsonNode reported = json(failedPatch).path("status").path("twins").get(0).path("reported");
+    assertThat(reported.path("metadata").path("error").asText()).isEqualTo(error);
+    assertThat(reported.path("metadata").path("type").asText()).isEqualTo("float");
+
+    String goodPatch =
+        DeviceMessages.statusPatch(
+            json(failedPatch).path("status"),
+            DeviceMessages.twinReport(good, p -> Optional.of("float"), clock));
+    JsonNode after = json(goodPatch).path("status").path("twins").get(0).path("reported");
+    assertThat(after.path("value").asText()).isEqualTo("70");
+    assertThat(after.path("metadata").has("error")).isFalse();
+  }
+
+  @Test
   void aTwinReportInAStringWithoutTimestampsIsStampedWithTheClock() {
     DeviceReport report =
         DeviceMessages.twinReport(

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -239,6 +240,71 @@ class DeviceControllerIT {
     assertThat(new KubernetesLiveObjects(kube).get(ObjectMessages.refOf(device)))
         .hasValueSatisfying(live ->
             assertThat(live.getMetadata().getUid()).isEqualTo(device.getMetadata().getUid()));
+  }
+
+  @Test
+  void aDeviceWhoseModelIsMissingIsDeliveredWithAWarningEventAndTheModelFollowsWhenCreated(
+      TestNamespace ns) throws Exception {
+    GenericKubernetesResource device =
+        kube.genericKubernetesResources(DEVICES, "Device")
+            .inNamespace(ns.name())
+            .resource(seed("plc-line3-temp.yaml", ns.name()))
+            .create();
+
+    await("the device reaches its node without its model")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !receivedAbout(edge, ns.name(), "device").isEmpty());
+    assertThat(receivedAbout(edge, ns.name(), "devicemodel")).isEmpty();
+    Event warning =
+        await("the DeviceModelNotFound event")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> modelNotFoundEvents(ns.name()), events -> events.size() == 1)
+            .getFirst();
+    assertThat(warning.getType()).isEqualTo("Warning");
+    assertThat(warning.getInvolvedObject().getKind()).isEqualTo("Device");
+    assertThat(warning.getInvolvedObject().getUid()).isEqualTo(device.getMetadata().getUid());
+    assertThat(warning.getMessage())
+        .contains("DeviceModel modbus-temp-sensor not found in namespace " + ns.name())
+        .contains("delivered to node " + NODE);
+    assertThat(kubectl("describe", "device", "plc-line3-temp", "-n", ns.name()))
+        .contains("DeviceModelNotFound");
+
+    // later changes of the Device (a report's status patch, a new label) record nothing new
+    edge.sendTwin("device/" + ns.name() + "/plc-line3-temp/twin/edge_updated", twinReport("73.4"))
+        .get();
+    await().atMost(Duration.ofSeconds(5)).until(() -> "73.4".equals(reportedValue(ns.name())));
+    kube.genericKubernetesResources(DEVICES, "Device")
+        .inNamespace(ns.name())
+        .withName("plc-line3-temp")
+        .edit(d -> {
+          d.getMetadata().setLabels(java.util.Map.of("line", "3"));
+          return d;
+        });
+    await("the label change reaches the node")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> receivedAbout(edge, ns.name(), "device").size() == 2);
+
+    // the model arrives late: it is delivered to the node of the device that references it
+    kube.genericKubernetesResources(DEVICES, "DeviceModel")
+        .inNamespace(ns.name())
+        .resource(seed("modbus-temp-model.yaml", ns.name()))
+        .create();
+    Message model =
+        await("the model reaches the node")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> receivedAbout(edge, ns.name(), "devicemodel"), m -> !m.isEmpty())
+            .getFirst();
+    assertThat(model.route().operation()).isEqualTo("insert");
+    assertThat(model.route().resource()).isEqualTo(ns.name() + "/devicemodel/modbus-temp-sensor");
+    assertThat(modelNotFoundEvents(ns.name()))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+  }
+
+  private static List<Event> modelNotFoundEvents(String namespace) {
+    return kube.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> "DeviceModelNotFound".equals(e.getReason()))
+        .toList();
   }
 
   @Test

@@ -25,7 +25,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.kubeedgejava.cloudcore.CloudCore;
 import org.kubeedgejava.cloudcore.delivery.KubeJson;
 import org.kubeedgejava.config.edgecore.EdgeCoreConfig;
@@ -50,9 +53,13 @@ import org.kubeedgejava.testing.TunnelCut;
  * client we did not write (mbpoll). The seed's DeviceModel and its Device over Modbus TCP: the
  * desired value reaches the PLC's register, the register's value reaches {@code .status.twins}, and
  * with the tunnel cut the node keeps twinning locally over MQTT and reports the latest value once
- * the tunnel is back.
+ * the tunnel is back. Bad input on the same parts: a register out of the PLC's range shows the
+ * Modbus exception in the Device's status while the device stays online and the mapper serves the
+ * other devices; a mapper that dies leaves the node Ready and takes its device offline until a new
+ * mapper brings it back (last, since the tests share the mapper).
  */
 @ControlPlaneTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceEndToEndIT {
   private static final String NODE = "edge-devices-e2e";
   private static final String DEVICES = "devices.kubeedge.io/v1beta1";
@@ -70,6 +77,7 @@ class DeviceEndToEndIT {
   private static LocalMosquitto mqtt;
   private static SimulatedPlc plc;
   private static Mapper mapper;
+  private static String dmiSocket;
 
   @BeforeAll
   static void start(KubernetesClient client, LocalControlPlane plane) throws Exception {
@@ -95,18 +103,23 @@ class DeviceEndToEndIT {
     await("the node's tunnel")
         .atMost(Duration.ofSeconds(30))
         .until(() -> cloud.sessions().get(NODE).isPresent());
-    mapper =
+    dmiSocket = config.modules().deviceTwin().dmiSockPath();
+    mapper = startMapper();
+  }
+
+  private static Mapper startMapper() {
+    Mapper started =
         Mapper.start(
             MapperConfig.defaults("modbus", "e2e")
-                .withSockets(
-                    dir.resolve("modbus.sock"), config.modules().deviceTwin().dmiSockPath())
+                .withSockets(dir.resolve("modbus.sock"), dmiSocket)
                 .withBackoff(
                     new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2))),
             new ModbusDrivers());
     await("the mapper registered over DMI")
         .atMost(Duration.ofSeconds(15))
-        .until(mapper::registered);
+        .until(started::registered);
+    return started;
   }
 
   @AfterAll
@@ -136,6 +149,36 @@ class DeviceEndToEndIT {
   }
 
   @Test
+  @Order(1)
+  void aRegisterOutOfThePlcsRangeShowsTheModbusExceptionWhileTheDeviceStaysOnline(TestNamespace ns)
+      throws Exception {
+    createSeedModel(ns);
+    // offset 5000: the simulated PLC has holding registers 0..999 only
+    createDevice(plcDevice(ns, "plc-line3-out-of-range", 5000, false));
+    // a neighbour on a register that exists, served by the same mapper at the same time
+    createDevice(plcDevice(ns, "plc-line3-neighbour", REGISTER, false));
+
+    await("the Modbus exception in .status.twins[].reported.metadata.error")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> reportedTwin(ns, "plc-line3-out-of-range").path("metadata").path("error"),
+            e -> e.asText().contains("ILLEGAL_DATA_ADDRESS"));
+    await("the device stays online: the PLC answered, it refused the address")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> statusOf(ns, "plc-line3-out-of-range").path("state").asText(), "online"::equals);
+    await("the neighbour's value in .status.twins")
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> reportedTwin(ns, "plc-line3-neighbour").path("value").asText(),
+            v -> !v.isEmpty());
+    assertThat(reportedTwin(ns, "plc-line3-neighbour").path("metadata").has("error")).isFalse();
+    assertThat(mapper.registered()).as("the mapper did not crash").isTrue();
+    assertThat(edge.hub().isConnected()).isTrue();
+  }
+
+  @Test
+  @Order(2)
   void aModbusPlcIsTwinnedThroughTheCloudAndLocallyWhileTheTunnelIsCut(TestNamespace ns)
       throws Exception {
     kube.genericKubernetesResources(DEVICES, "DeviceModel")
@@ -223,6 +266,84 @@ class DeviceEndToEndIT {
         .until(() -> mapper.device(ns.name(), DEVICE).isEmpty());
   }
 
+  @Test
+  @Order(3)
+  void whenTheMapperDiesTheNodeStaysReadyAndTheDeviceGoesOfflineUntilANewMapperComes(
+      TestNamespace ns) throws Exception {
+    createSeedModel(ns);
+    createDevice(plcDevice(ns, DEVICE, REGISTER, true));
+    await("the device online with a reported value")
+        .atMost(Duration.ofSeconds(10))
+        .until(() ->
+            "online".equals(statusOf(ns, DEVICE).path("state").asText())
+                && reported(ns).isPresent());
+    assertThat(nodeReady()).isTrue();
+
+    mapper.close();
+    // edgecore's silence detection: 3x the report cycle, at least 30 s, checked every 5 s. The
+    // node's own Ready condition must not notice at all.
+    await("the node stays Ready while the mapper is gone")
+        .during(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(35))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(DeviceEndToEndIT::nodeReady);
+    await("the device offline in .status.state")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> statusOf(ns, DEVICE).path("state").asText(), "offline"::equals);
+    assertThat(nodeReady()).isTrue();
+
+    mapper = startMapper();
+    await("a new mapper brings the device back online")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> statusOf(ns, DEVICE).path("state").asText(), "online"::equals);
+    assertThat(nodeReady()).isTrue();
+  }
+
+  /** Whether the Node's Ready condition is True. */
+  private static boolean nodeReady() {
+    var node = kube.nodes().withName(NODE).get();
+    return node != null
+        && node.getStatus() != null
+        && node.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static void createSeedModel(TestNamespace ns) throws Exception {
+    kube.genericKubernetesResources(DEVICES, "DeviceModel")
+        .inNamespace(ns.name())
+        .resource(seed("modbus-temp-model.yaml", ns.name()))
+        .create();
+  }
+
+  private static void createDevice(GenericKubernetesResource device) {
+    kube.genericKubernetesResources(DEVICES, "Device")
+        .inNamespace(device.getMetadata().getNamespace())
+        .resource(device)
+        .create();
+  }
+
+  /**
+   * The seed's Modbus TCP Device as {@code name}, on this test's node and PLC, its temperature at
+   * holding register {@code offset}, with or without the seed's desired value.
+   */
+  @SuppressWarnings("unchecked")
+  private static GenericKubernetesResource plcDevice(
+      TestNamespace ns, String name, int offset, boolean desired) throws Exception {
+    GenericKubernetesResource device = seed("plc-line3-temp-tcp.yaml", ns.name());
+    device.getMetadata().setName(name);
+    Map<String, Object> spec = (Map<String, Object>) device.getAdditionalProperties().get("spec");
+    spec.put("nodeName", NODE);
+    ((Map<String, Object>) ((Map<String, Object>) spec.get("protocol")).get("configData"))
+        .put("port", plc.port());
+    Map<String, Object> property = ((List<Map<String, Object>>) spec.get("properties")).getFirst();
+    ((Map<String, Object>) ((Map<String, Object>) property.get("visitors")).get("configData"))
+        .put("offset", offset);
+    if (!desired) {
+      property.remove("desired");
+    }
+    return device;
+  }
+
   private static GenericKubernetesResource seed(String file, String namespace) throws Exception {
     try (InputStream in =
         Files.newInputStream(
@@ -247,10 +368,14 @@ class DeviceEndToEndIT {
   }
 
   private static JsonNode statusOf(TestNamespace ns) {
+    return statusOf(ns, DEVICE);
+  }
+
+  private static JsonNode statusOf(TestNamespace ns, String name) {
     GenericKubernetesResource d =
         kube.genericKubernetesResources(DEVICES, "Device")
             .inNamespace(ns.name())
-            .withName(DEVICE)
+            .withName(name)
             .get();
     return d == null
         ? KubeJson.MAPPER.createObjectNode()
@@ -266,6 +391,16 @@ class DeviceEndToEndIT {
       }
     }
     return Optional.empty();
+  }
+
+  /** {@code .status.twins[temperature].reported} of Device {@code name} (missing when none). */
+  private static JsonNode reportedTwin(TestNamespace ns, String name) {
+    for (JsonNode twin : statusOf(ns, name).path("twins")) {
+      if ("temperature".equals(twin.path("propertyName").asText())) {
+        return twin.path("reported");
+      }
+    }
+    return KubeJson.MAPPER.missingNode();
   }
 
   /** The edge's own twin (upstream's device_twin table in edgecore's SQLite file). */

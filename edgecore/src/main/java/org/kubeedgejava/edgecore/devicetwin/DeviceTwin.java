@@ -662,15 +662,24 @@ public final class DeviceTwin implements AutoCloseable {
         continue;
       }
       String value = reported.getReported().getValue();
-      Optional<String> problem = types.getOrDefault(name, PropertyType.UNCHECKED).problem(value);
-      if (problem.isPresent()) {
-        log.warn("device {} property {}: reported {}; ignored", id, name, problem.get());
+      String error = reported.getReported().getMetadataMap().getOrDefault("error", "");
+      String actual = before.actual();
+      // a failed read carries the last good value, or "" when there was none: nothing to check
+      if (error.isEmpty() || !value.isEmpty()) {
+        Optional<String> problem = types.getOrDefault(name, PropertyType.UNCHECKED).problem(value);
+        if (problem.isPresent()) {
+          log.warn("device {} property {}: reported {}; ignored", id, name, problem.get());
+          if (error.isEmpty()) {
+            continue;
+          }
+        } else {
+          actual = value;
+        }
+      }
+      if (Objects.equals(actual, before.actual()) && error.equals(before.actualError())) {
         continue;
       }
-      if (value.equals(before.actual())) {
-        continue;
-      }
-      Twin t = before.applyReported(value, clock);
+      Twin t = before.applyReport(actual, error, clock);
       d.twins.put(name, t);
       changed.put(name, new Twin[] {before, t});
     }
@@ -853,25 +862,33 @@ public final class DeviceTwin implements AutoCloseable {
 
   private Map<String, PropertyType> typesOf(Dev d) {
     Map<String, PropertyType> out = new HashMap<>();
-    JsonNode model = models.get(d.modelKey());
-    if (model != null) {
-      for (JsonNode p : model.path("spec").path("properties")) {
-        out.put(p.path("name").asText(""), PropertyType.of(p.path("type").asText("")));
-      }
-    }
+    declaredTypes(d).forEach((name, type) -> out.put(name, PropertyType.of(type)));
     return out;
   }
 
   private String typeName(Dev d, String property) {
+    return declaredTypes(d).getOrDefault(property, "").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Property name → type as written: the DeviceModel's; while the model has not arrived (apply
+   * order is not guaranteed), the Device's {@code desired.metadata.type}, else STRING, as the
+   * mapper SDK does.
+   */
+  private Map<String, String> declaredTypes(Dev d) {
+    Map<String, String> out = new HashMap<>();
     JsonNode model = models.get(d.modelKey());
     if (model != null) {
       for (JsonNode p : model.path("spec").path("properties")) {
-        if (property.equals(p.path("name").asText(""))) {
-          return p.path("type").asText("").toLowerCase(java.util.Locale.ROOT);
-        }
+        out.put(p.path("name").asText(""), p.path("type").asText(""));
+      }
+    } else if (d.object != null) {
+      for (JsonNode p : d.object.path("spec").path("properties")) {
+        String type = p.path("desired").path("metadata").path("type").asText("");
+        out.put(p.path("name").asText(""), type.isBlank() ? "STRING" : type);
       }
     }
-    return "";
+    return out;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -7,7 +7,9 @@ import java.util.Objects;
  * One property of a device as the edge holds it, a row of {@code device_twin}. {@code expected}
  * (desired) and {@code actual} (reported) are strings or null when not known; their timestamps are
  * metadata only and never compared. {@code note} explains why the last desired value from the cloud
- * was refused (empty when none was).
+ * was refused (empty when none was). {@code actualError} is why the device's last read failed, as
+ * its mapper reported it (empty when the last read succeeded); {@code actual} then stays the last
+ * good value.
  *
  * <p>Immutable; the transitions are the version rules of docs/devices.md.
  */
@@ -22,7 +24,8 @@ record Twin(
     TwinVersion actualVersion,
     boolean optional,
     String attrType,
-    String note) {
+    String note,
+    String actualError) {
   Twin {
     Objects.requireNonNull(name, "name");
     description = description == null ? "" : description;
@@ -30,11 +33,12 @@ record Twin(
     actualVersion = actualVersion == null ? TwinVersion.ZERO : actualVersion;
     attrType = attrType == null ? "" : attrType;
     note = note == null ? "" : note;
+    actualError = actualError == null ? "" : actualError;
   }
 
   static Twin empty(String name, String attrType) {
     return new Twin(
-        name, "", null, 0, TwinVersion.ZERO, null, 0, TwinVersion.ZERO, true, attrType, "");
+        name, "", null, 0, TwinVersion.ZERO, null, 0, TwinVersion.ZERO, true, attrType, "", "");
   }
 
   /** What applying a desired value did. */
@@ -76,8 +80,16 @@ record Twin(
     return withExpected(value, clock.millis(), expectedVersion.bumpEdge(), "");
   }
 
-  /** A value reported by the device: the newest report wins. */
+  /** A value reported by the device: the newest report wins, and a read error is over. */
   Twin applyReported(String value, Clock clock) {
+    return applyReport(value, "", clock);
+  }
+
+  /**
+   * A mapper's report: {@code value} (null keeps the last good one) and {@code error}, why the last
+   * read failed ("" when it succeeded). The error stays until a report without one.
+   */
+  Twin applyReport(String value, String error, Clock clock) {
     return new Twin(
         name,
         description,
@@ -89,7 +101,8 @@ record Twin(
         actualVersion.bumpEdge(),
         optional,
         attrType,
-        note);
+        note,
+        error);
   }
 
   Twin withAttrType(String type) {
@@ -104,7 +117,8 @@ record Twin(
         actualVersion,
         optional,
         type,
-        note);
+        note,
+        actualError);
   }
 
   /** Whether the device has yet to reach the desired value. */
@@ -124,6 +138,7 @@ record Twin(
         actualVersion,
         optional,
         attrType,
-        newNote);
+        newNote,
+        actualError);
   }
 }

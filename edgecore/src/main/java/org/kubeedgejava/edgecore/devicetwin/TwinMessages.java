@@ -130,14 +130,21 @@ final class TwinMessages {
     return n;
   }
 
-  /** Upstream's MsgTwin for one property. */
+  /**
+   * Upstream's MsgTwin for one property; {@code actual.metadata.error} (ours) says why the device's
+   * last read failed, the value being the last good one ("" when there was none).
+   */
   static ObjectNode msgTwin(Twin t) {
     ObjectNode n = JSON.createObjectNode();
     if (t.expected() != null) {
       n.set("expected", valueWithMeta(t.expected(), t.expectedTimestamp()));
     }
-    if (t.actual() != null) {
-      n.set("actual", valueWithMeta(t.actual(), t.actualTimestamp()));
+    if (t.actual() != null || !t.actualError().isEmpty()) {
+      ObjectNode actual = valueWithMeta(t.actual() == null ? "" : t.actual(), t.actualTimestamp());
+      if (!t.actualError().isEmpty()) {
+        ((ObjectNode) actual.get("metadata")).put("error", t.actualError());
+      }
+      n.set("actual", actual);
     }
     n.put("optional", t.optional());
     ObjectNode metadata = n.putObject("metadata");

@@ -20,8 +20,9 @@ import org.kubeedgejava.edgecore.metamanager.MetaStoreException;
  * (id, name, description, state, last_online)}, {@code device_attr}, {@code device_twin (id,
  * deviceid, name, description, expected, actual, expected_meta, actual_meta, expected_version,
  * actual_version, optional, attr_type, metadata)}. Metas and versions are JSON as upstream keeps
- * them ({@code {"timestamp": ms}}, {@code {"cloud": n, "edge": n}}); {@code metadata} is {@code
- * {"type": …}} plus our {@code note} when a cloud value was refused.
+ * them ({@code {"timestamp": ms}}, {@code {"cloud": n, "edge": n}}); {@code actual_meta} carries
+ * our {@code error} too while the device's reads fail; {@code metadata} is {@code {"type": …}} plus
+ * our {@code note} when a cloud value was refused.
  *
  * <p>Its own connection to the file (WAL lets it share the file with MetaStore); {@link #save}
  * commits a device and all its twins in one durable transaction. Methods are synchronized.
@@ -106,8 +107,8 @@ final class TwinStore implements AutoCloseable {
           ps.setString(3, t.description());
           ps.setString(4, t.expected());
           ps.setString(5, t.actual());
-          ps.setString(6, meta(t.expectedTimestamp()));
-          ps.setString(7, meta(t.actualTimestamp()));
+          ps.setString(6, meta(t.expectedTimestamp(), ""));
+          ps.setString(7, meta(t.actualTimestamp(), t.actualError()));
           ps.setString(8, t.expectedVersion().toJson().toString());
           ps.setString(9, t.actualVersion().toJson().toString());
           ps.setBoolean(10, t.optional());
@@ -157,6 +158,7 @@ final class TwinStore implements AutoCloseable {
                   + " metadata FROM device_twin ORDER BY deviceid, name")) {
         while (rs.next()) {
           JsonNode metadata = read(rs.getString(12));
+          JsonNode actualMeta = read(rs.getString(7));
           Twin t =
               new Twin(
                   rs.getString(2),
@@ -165,11 +167,12 @@ final class TwinStore implements AutoCloseable {
                   read(rs.getString(6)).path("timestamp").asLong(0),
                   TwinVersion.fromJson(read(rs.getString(8))),
                   rs.getString(5),
-                  read(rs.getString(7)).path("timestamp").asLong(0),
+                  actualMeta.path("timestamp").asLong(0),
                   TwinVersion.fromJson(read(rs.getString(9))),
                   rs.getBoolean(10),
                   rs.getString(11),
-                  metadata.path("note").asText(""));
+                  metadata.path("note").asText(""),
+                  actualMeta.path("error").asText(""));
           twins.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>()).put(t.name(), t);
         }
       }
@@ -196,9 +199,12 @@ final class TwinStore implements AutoCloseable {
     }
   }
 
-  private static String meta(long timestamp) {
+  private static String meta(long timestamp, String error) {
     ObjectNode n = JSON.createObjectNode();
     n.put("timestamp", timestamp);
+    if (!error.isEmpty()) {
+      n.put("error", error);
+    }
     return n.toString();
   }
 

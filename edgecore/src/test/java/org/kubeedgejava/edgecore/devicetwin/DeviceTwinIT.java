@@ -342,6 +342,56 @@ class DeviceTwinIT {
   }
 
   @Test
+  void aMappersReadErrorIsKeptReportedToTheCloudAndClearedByTheNextGoodRead() throws Exception {
+    String error = "Modbus exception 2 (ILLEGAL_DATA_ADDRESS) reading HoldingRegister 5000";
+    try (UnixSocketGrpc.Channel edge =
+        UnixSocketGrpc.connect(dir.resolve("dmi/dmi.sock").toString())) {
+      var stub = DeviceManagerServiceGrpc.newBlockingStub(edge.channel());
+      // never read successfully: the mapper sends an empty value with the error
+      stub.reportDeviceStatus(
+          report(TwinProperty.newBuilder().setValue("").putMetadata("error", error)));
+
+      Twin failed = twin.twinsOf(ID).get().get("temp");
+      assertThat(failed.actual()).isNull();
+      assertThat(failed.actualError()).isEqualTo(error);
+      awaitCloud(
+          "device/default/thermo/twin/edge_updated",
+          c ->
+              error.equals(
+                  c.path("twin")
+                      .path("temp")
+                      .path("actual")
+                      .path("metadata")
+                      .path("error")
+                      .asText()));
+
+      stub.reportDeviceStatus(report(TwinProperty.newBuilder().setValue("23")));
+
+      Twin recovered = twin.twinsOf(ID).get().get("temp");
+      assertThat(recovered.actual()).isEqualTo("23");
+      assertThat(recovered.actualError()).isEmpty();
+      awaitCloud(
+          "device/default/thermo/twin/edge_updated",
+          c ->
+              "23".equals(c.path("twin").path("temp").path("actual").path("value").asText())
+                  && !c.path("twin").path("temp").path("actual").path("metadata").has("error"));
+    }
+  }
+
+  private static ReportDeviceStatusRequest report(TwinProperty.Builder reported) {
+    return ReportDeviceStatusRequest.newBuilder()
+        .setDeviceNamespace("default")
+        .setDeviceName("thermo")
+        .setReportedDevice(
+            DeviceStatus.newBuilder()
+                .addTwins(
+                    org.kubeedgejava.dmi.v1beta1.Twin.newBuilder()
+                        .setPropertyName("temp")
+                        .setReported(reported)))
+        .build();
+  }
+
+  @Test
   void whenTheMapperDiesItsDevicesGoOffline() throws Exception {
     ConcurrentLinkedQueue<UpdateDeviceRequest> updates = new ConcurrentLinkedQueue<>();
     FakeMapper mapper = new FakeMapper(dir.resolve("modbus.sock"), updates);

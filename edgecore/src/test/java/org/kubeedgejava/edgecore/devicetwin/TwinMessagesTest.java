@@ -72,6 +72,28 @@ class TwinMessagesTest {
   }
 
   @Test
+  void aReadErrorTravelsInTheActualValuesMetadata() {
+    Twin neverRead = Twin.empty("temp", "int").applyReport(null, "exception 2", clock);
+    Twin lastGood =
+        Twin.empty("temp", "int").applyReported("19", clock).applyReport("19", "timeout", clock);
+
+    assertThat(TwinMessages.msgTwin(neverRead).path("actual").toString())
+        .isEqualTo(
+            "{\"value\":\"\",\"metadata\":{\"timestamp\":1700000000000,\"error\":\"exception 2\"}}");
+    assertThat(TwinMessages.msgTwin(lastGood).path("actual").path("value").asText())
+        .isEqualTo("19");
+    assertThat(
+            TwinMessages.msgTwin(lastGood).path("actual").path("metadata").path("error").asText())
+        .isEqualTo("timeout");
+    assertThat(
+            TwinMessages.msgTwin(lastGood.applyReported("20", clock))
+                .path("actual")
+                .path("metadata")
+                .has("error"))
+        .isFalse();
+  }
+
+  @Test
   void aDeltaListsOnlyPropertiesAwayFromTheirDesiredValue() {
     Twin reached = Twin.empty("a", "").applyLocalDesired("1", clock).applyReported("1", clock);
     Twin away = Twin.empty("b", "").applyLocalDesired("2", clock).applyReported("1", clock);

@@ -49,6 +49,29 @@ class TwinStoreTest {
   }
 
   @Test
+  void aReadErrorIsKeptInActualMetaAndSurvivesAReopen() throws Exception {
+    Path db = dir.resolve("edgecore.db");
+    Twin t =
+        Twin.empty("temp", "int")
+            .applyReported("24", clock)
+            .applyReport("24", "Modbus exception 2 (ILLEGAL_DATA_ADDRESS)", clock);
+    try (TwinStore store = TwinStore.open(db)) {
+      store.save(device(t));
+    }
+    try (TwinStore store = TwinStore.open(db)) {
+      assertThat(store.loadAll().get("default/thermo").twins().get("temp")).isEqualTo(t);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        ResultSet rs =
+            c.createStatement().executeQuery("SELECT actual, actual_meta FROM device_twin")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("24");
+      assertThat(rs.getString(2))
+          .contains("\"error\":\"Modbus exception 2 (ILLEGAL_DATA_ADDRESS)\"");
+    }
+  }
+
+  @Test
   void sharesTheFileWithMetaStoreUnderUpstreamTableNames() throws Exception {
     Path db = dir.resolve("edgecore.db");
     try (MetaStore meta = MetaStore.open(db);

@@ -84,4 +84,19 @@ class TwinTest {
     assertThat(t.hasDelta()).isFalse();
     assertThat(t.actualVersion()).isEqualTo(new TwinVersion(0, 1));
   }
+
+  @Test
+  void aReadErrorKeepsTheLastGoodValueUntilAReportCarriesAValueAgain() {
+    Twin good = Twin.empty("temp", "int").applyReported("21", cloudClock);
+
+    Twin failed =
+        good.applyReport(good.actual(), "Modbus exception 2 (ILLEGAL_DATA_ADDRESS)", cloudClock);
+    assertThat(failed.actual()).isEqualTo("21");
+    assertThat(failed.actualError()).isEqualTo("Modbus exception 2 (ILLEGAL_DATA_ADDRESS)");
+
+    Twin recovered = failed.applyReport("22", "", cloudClock);
+    assertThat(recovered.actual()).isEqualTo("22");
+    assertThat(recovered.actualError()).isEmpty();
+    assertThat(failed.applyReported("23", cloudClock).actualError()).isEmpty();
+  }
 }

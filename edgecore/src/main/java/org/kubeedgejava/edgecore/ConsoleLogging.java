@@ -40,6 +40,7 @@ public final class ConsoleLogging extends ContextAwareBase implements Configurat
     console.start();
     context.getLogger("io.fabric8").setLevel(Level.WARN);
     context.getLogger("io.netty").setLevel(Level.WARN);
+    context.getLogger("io.moquette").setLevel(Level.WARN);
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     String level = System.getenv("KUBEEDGE_LOG_LEVEL");
     root.setLevel(Level.toLevel(level == null || level.isBlank() ? "INFO" : level, Level.INFO));

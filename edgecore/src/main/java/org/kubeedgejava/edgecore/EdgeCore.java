@@ -189,8 +189,9 @@ public final class EdgeCore implements AutoCloseable {
 
   /**
    * DeviceTwin (devices from the store, the DMI server on {@code modules.deviceTwin.dmiSockPath})
-   * and, when enabled, EventBus to the external MQTT broker. A DMI socket that cannot be bound
-   * stops edgecore with the reason; a broker that is down does not (EventBus reconnects).
+   * and, when enabled, EventBus to the MQTT broker(s) of {@code eventBus.mqttMode}. A DMI socket or
+   * a built-in broker that cannot be bound stops edgecore with the reason; an external broker that
+   * is down does not (EventBus reconnects).
    */
   private static void startDevices(
       EdgeCoreConfig config,
@@ -217,7 +218,8 @@ public final class EdgeCore implements AutoCloseable {
     if (bus.enable()) {
       parts.add(
           EventBus.start(
-              bus.mqttServerExternal(),
+              bus,
+              dataDir(config),
               twin,
               message -> hub.send(message).exceptionally(e -> null),
               clock));
@@ -276,6 +278,12 @@ public final class EdgeCore implements AutoCloseable {
           }
         };
     retry.execute(attempt);
+  }
+
+  /** The directory of edgecore's database: where edgecore keeps its data. */
+  private static Path dataDir(EdgeCoreConfig config) {
+    Path db = Path.of(config.database().dataSource()).toAbsolutePath();
+    return db.getParent();
   }
 
   static String[] splitHostPort(String hostPort) {

@@ -40,6 +40,7 @@ class ConsoleLoggingTest {
     assertThat(root.getAppender("STDOUT").isStarted()).isTrue();
     assertThat(context.getLogger("io.netty").getLevel()).isEqualTo(Level.WARN);
     assertThat(context.getLogger("io.fabric8").getLevel()).isEqualTo(Level.WARN);
+    assertThat(context.getLogger("io.moquette").getLevel()).isEqualTo(Level.WARN);
     assertThat(root.getLevel())
         .isEqualTo(Level.toLevel(System.getenv("KUBEEDGE_LOG_LEVEL"), Level.INFO));
   }

@@ -1,5 +1,6 @@
 package org.kubeedgejava.config.edgecore;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -124,19 +125,37 @@ final class EdgeCoreValidation {
   private static void eventBus(EventBus b, Violations v) {
     String p = "modules.eventBus.";
     v.range(p + "mqttMode", b.mqttMode(), 0, 2);
-    v.require(
-        b.mqttMode() != EventBus.MQTT_MODE_INTERNAL && b.mqttMode() != EventBus.MQTT_MODE_BOTH,
-        p + "mqttMode",
-        "mqttMode "
-            + b.mqttMode()
-            + " (the built-in broker) is not supported yet: use 2 with an external broker such"
-            + " as mosquitto at mqttServerExternal");
     v.range(p + "mqttQOS", b.mqttQOS(), 0, 2);
-    if (b.mqttMode() != EventBus.MQTT_MODE_INTERNAL) {
-      v.url(p + "mqttServerExternal", b.mqttServerExternal(), MQTT_SCHEMES);
+    boolean externalOk =
+        b.mqttMode() != EventBus.MQTT_MODE_INTERNAL
+            && v.url(p + "mqttServerExternal", b.mqttServerExternal(), MQTT_SCHEMES);
+    if (b.mqttMode() == EventBus.MQTT_MODE_EXTERNAL) {
+      return;
     }
-    if (b.mqttMode() != EventBus.MQTT_MODE_EXTERNAL) {
-      v.url(p + "mqttServerInternal", b.mqttServerInternal(), MQTT_SCHEMES);
+    // the built-in broker listens where this URL says: plain MQTT, an explicit port
+    String internalPath = p + "mqttServerInternal";
+    if (!v.url(internalPath, b.mqttServerInternal(), List.of("tcp"))) {
+      return;
+    }
+    URI internal = URI.create(b.mqttServerInternal());
+    if (!v.require(
+        internal.getPort() > 0,
+        internalPath,
+        "must name the port the built-in broker listens on, got \""
+            + b.mqttServerInternal()
+            + "\"")) {
+      return;
+    }
+    if (b.mqttMode() == EventBus.MQTT_MODE_BOTH && externalOk) {
+      URI external = URI.create(b.mqttServerExternal());
+      int externalPort = external.getPort() == -1 ? 1883 : external.getPort();
+      v.require(
+          !(internal.getHost().equalsIgnoreCase(external.getHost())
+              && internal.getPort() == externalPort),
+          internalPath,
+          "must differ from mqttServerExternal in mqttMode 1 (both brokers), got \""
+              + b.mqttServerInternal()
+              + "\" for both");
     }
   }
 }

@@ -8,9 +8,12 @@ import java.util.Objects;
  *
  * @param enable default true
  * @param mqttQOS 0, 1 or 2 (default 0)
- * @param mqttServerInternal the built-in broker's URL (default {@code tcp://127.0.0.1:1884})
- * @param mqttServerExternal the external broker's URL (default {@code tcp://127.0.0.1:1883})
- * @param mqttMode 0 internal broker only, 1 both, 2 external only (default)
+ * @param mqttServerInternal where the built-in broker listens in modes 0 and 1 (default {@code
+ *     tcp://127.0.0.1:1884}): plain {@code tcp} with an explicit port
+ * @param mqttServerExternal the external broker's URL in modes 1 and 2 (default {@code
+ *     tcp://127.0.0.1:1883}, {@code tcp}, {@code ssl} or {@code tls})
+ * @param mqttMode 0 the built-in broker only, 1 both brokers (they must differ), 2 the external
+ *     broker only (default)
  */
 public record EventBus(
     @JsonProperty("enable") boolean enable,

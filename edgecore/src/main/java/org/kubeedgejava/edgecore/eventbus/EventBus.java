@@ -2,8 +2,12 @@ package org.kubeedgejava.edgecore.eventbus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,16 +30,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The MQTT bridge between devices/mappers/applications and DeviceTwin (docs/devices.md, "EventBus
- * topics"). One Paho client to the external broker: QoS 1, clean session, not retained. Device and
- * node topics become typed DeviceTwin calls; {@code $hw/events/upload/#} goes to the cloud as
- * upstream's {@code upload} messages. DeviceTwin publishes its results through {@link #publish}.
+ * topics"). One Paho client per broker: QoS 1, clean session, not retained. Device and node topics
+ * become typed DeviceTwin calls; {@code $hw/events/upload/#} goes to the cloud as upstream's {@code
+ * upload} messages. DeviceTwin publishes its results through {@link #publish}.
  *
- * <p>The broker may be down at start or go away later: edgecore keeps running, and this class
+ * <p>Brokers by {@code eventBus.mqttMode}: 2 (the default) the external broker only; 0 the built-in
+ * broker ({@link EmbeddedBroker}) only, started here; 1 both, with a client on each: what arrives
+ * on either is handled alike, and everything DeviceTwin publishes (results, deltas, documents) goes
+ * to both, so a KubeEdge-style mapper works on whichever broker it uses. Nothing is forwarded from
+ * one broker to the other.
+ *
+ * <p>A broker may be down at start or go away later: edgecore keeps running, and each client
  * reconnects with back-off (1 s doubling to 30 s), re-subscribing each time, and logs once per
  * outage. Messages published while disconnected are dropped (they are answers and notifications;
  * the durable state is in DeviceTwin's tables).
  *
- * <p>Threading: the Paho client's own threads deliver messages (the callback only hands them to
+ * <p>Threading: the Paho clients' own threads deliver messages (the callback only hands them to
  * DeviceTwin, which queues); connecting and subscribing run on one thread, {@code eventbus}.
  */
 public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
@@ -50,124 +60,202 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
   private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-  private final String server;
   private final DeviceTwin twin;
   private final Consumer<Message> toCloud;
   private final Clock clock;
-  private final MqttAsyncClient client;
+  private final List<Link> links = new ArrayList<>();
   private final ScheduledExecutorService thread;
+  private AutoCloseable broker = () -> {}; // the built-in one, when this bus started it
   private volatile boolean closed;
-  private boolean outageLogged; // eventbus thread only
-  private int failures; // eventbus thread only
 
-  private EventBus(
-      String server, DeviceTwin twin, Consumer<Message> toCloud, Clock clock, String clientId)
-      throws MqttException {
-    this.server = server;
-    this.twin = twin;
+  private EventBus(DeviceTwin twin, Consumer<Message> toCloud, Clock clock) {
+    this.twin = Objects.requireNonNull(twin, "twin");
     this.toCloud = toCloud;
     this.clock = clock;
-    this.client = new MqttAsyncClient(server, clientId, new MemoryPersistence());
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("eventbus").daemon().factory());
   }
 
   /**
-   * Connects to {@code server} ({@code tcp://host:port}) in the background and attaches itself to
-   * {@code twin} as its publisher.
+   * Connects to the external broker {@code server} ({@code tcp://host:port}) in the background and
+   * attaches itself to {@code twin} as its publisher: mode 2.
    *
    * @param toCloud sends a message up the tunnel (uploads; dropped while offline)
    * @throws IllegalArgumentException when {@code server} is not a valid MQTT URL
    */
   public static EventBus start(
       String server, DeviceTwin twin, Consumer<Message> toCloud, Clock clock) {
-    Objects.requireNonNull(twin, "twin");
-    EventBus bus;
+    EventBus bus = new EventBus(twin, toCloud, clock);
     try {
-      bus = new EventBus(server, twin, toCloud, clock, "hub-client-" + clock.millis());
+      bus.addLink(server, "hub-client-" + clock.millis());
+    } catch (RuntimeException e) {
+      bus.close();
+      throw e;
+    }
+    return bus.begin();
+  }
+
+  /**
+   * The bus {@code config} asks for: in modes 0 and 1 the built-in broker is started first, on
+   * {@code mqttServerInternal}, and stopped by {@link #close}.
+   *
+   * @param dataDir edgecore's data directory (the built-in broker keeps nothing on disk)
+   * @throws IllegalArgumentException when a broker URL is not a valid MQTT URL
+   * @throws IllegalStateException when the built-in broker cannot listen (its port is taken, say)
+   */
+  public static EventBus start(
+      org.kubeedgejava.config.edgecore.EventBus config,
+      Path dataDir,
+      DeviceTwin twin,
+      Consumer<Message> toCloud,
+      Clock clock) {
+    int mode = config.mqttMode();
+    if (mode == org.kubeedgejava.config.edgecore.EventBus.MQTT_MODE_EXTERNAL) {
+      return start(config.mqttServerExternal(), twin, toCloud, clock);
+    }
+    EventBus bus = new EventBus(twin, toCloud, clock);
+    try {
+      // Moquette is loaded here and only here: mode 2 never gets this far
+      bus.broker = EmbeddedBroker.start(config.mqttServerInternal(), dataDir);
+      bus.addLink(config.mqttServerInternal(), "hub-client-internal-" + clock.millis());
+      if (mode == org.kubeedgejava.config.edgecore.EventBus.MQTT_MODE_BOTH) {
+        bus.addLink(config.mqttServerExternal(), "hub-client-" + clock.millis());
+      }
+    } catch (RuntimeException e) {
+      bus.close();
+      throw e;
+    }
+    return bus.begin();
+  }
+
+  private void addLink(String server, String clientId) {
+    try {
+      links.add(new Link(server, clientId));
     } catch (MqttException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "eventbus: cannot use MQTT broker " + server + ": " + e, e);
     }
-    bus.client.setCallback(bus.new Callback());
-    twin.attach(bus);
-    bus.thread.execute(bus::connect);
-    return bus;
   }
 
+  private EventBus begin() {
+    twin.attach(this);
+    for (Link link : links) {
+      thread.execute(link::connect);
+    }
+    return this;
+  }
+
+  /** Whether every broker this bus uses is connected. */
   public boolean isConnected() {
-    return client.isConnected();
+    return links.stream().allMatch(l -> l.client.isConnected());
   }
 
+  /** To every connected broker (mode 1: both). */
   @Override
   public void publish(String topic, JsonNode payload) {
-    if (!client.isConnected()) {
-      log.debug("eventbus: not connected; dropped a message for {}", topic);
-      return;
-    }
-    try {
-      client.publish(topic, payload.toString().getBytes(StandardCharsets.UTF_8), QOS, false);
-    } catch (MqttException e) {
-      log.debug("eventbus: cannot publish to {}: {}", topic, e.toString());
+    byte[] bytes = payload.toString().getBytes(StandardCharsets.UTF_8);
+    for (Link link : links) {
+      link.publish(topic, bytes);
     }
   }
 
-  private void connect() {
-    if (closed || client.isConnected()) {
-      return;
+  /** One broker: its Paho client and its reconnect state. */
+  private final class Link {
+    private final String server;
+    private final MqttAsyncClient client;
+    private boolean outageLogged; // eventbus thread only
+    private int failures; // eventbus thread only
+
+    Link(String server, String clientId) throws MqttException {
+      this.server = server;
+      this.client = new MqttAsyncClient(server, clientId, new MemoryPersistence());
+      client.setCallback(new Callback(this));
     }
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setCleanSession(true);
-    options.setAutomaticReconnect(false); // ours re-subscribes and backs off
-    options.setConnectionTimeout(10);
-    options.setKeepAliveInterval(30);
-    options.setMaxInflight(100);
-    try {
-      client.connect(options).waitForCompletion(15_000);
-      int[] qos = new int[SUBSCRIPTIONS.length];
-      java.util.Arrays.fill(qos, QOS);
-      client.subscribe(SUBSCRIPTIONS, qos).waitForCompletion(15_000);
-      failures = 0;
-      if (outageLogged) {
-        log.info("eventbus: connected to MQTT broker {} again", server);
-      } else {
-        log.info("eventbus: connected to MQTT broker {}", server);
-      }
-      outageLogged = false;
-    } catch (MqttException e) {
-      if (!outageLogged) {
-        log.warn(
-            "eventbus: MQTT broker {} not reachable ({}); retrying in the background",
-            server,
-            e.getMessage());
-        outageLogged = true;
+
+    void publish(String topic, byte[] payload) {
+      if (!client.isConnected()) {
+        log.debug("eventbus: not connected to {}; dropped a message for {}", server, topic);
+        return;
       }
       try {
-        if (client.isConnected()) {
-          client.disconnectForcibly(1000, 1000);
-        }
-      } catch (MqttException ignored) {
-        // it is being thrown away anyway
+        client.publish(topic, payload, QOS, false);
+      } catch (MqttException e) {
+        log.debug("eventbus: cannot publish to {} on {}: {}", topic, server, e.toString());
       }
-      retryLater();
     }
-  }
 
-  private void retryLater() {
-    long ms = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 5));
-    failures++;
-    schedule(ms);
-  }
-
-  private void schedule(long delayMillis) {
-    if (closed) {
-      return;
+    void connect() {
+      if (closed || client.isConnected()) {
+        return;
+      }
+      MqttConnectOptions options = new MqttConnectOptions();
+      options.setCleanSession(true);
+      options.setAutomaticReconnect(false); // ours re-subscribes and backs off
+      options.setConnectionTimeout(10);
+      options.setKeepAliveInterval(30);
+      options.setMaxInflight(100);
+      try {
+        client.connect(options).waitForCompletion(15_000);
+        int[] qos = new int[SUBSCRIPTIONS.length];
+        Arrays.fill(qos, QOS);
+        client.subscribe(SUBSCRIPTIONS, qos).waitForCompletion(15_000);
+        failures = 0;
+        if (outageLogged) {
+          log.info("eventbus: connected to MQTT broker {} again", server);
+        } else {
+          log.info("eventbus: connected to MQTT broker {}", server);
+        }
+        outageLogged = false;
+      } catch (MqttException e) {
+        if (!outageLogged) {
+          log.warn(
+              "eventbus: MQTT broker {} not reachable ({}); retrying in the background",
+              server,
+              e.getMessage());
+          outageLogged = true;
+        }
+        try {
+          if (client.isConnected()) {
+            client.disconnectForcibly(1000, 1000);
+          }
+        } catch (MqttException ignored) {
+          // it is being thrown away anyway
+        }
+        retryLater();
+      }
     }
-    try {
-      thread.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // closing
+
+    private void retryLater() {
+      long ms = Math.min(MAX_RETRY.toMillis(), FIRST_RETRY.toMillis() << Math.min(failures, 5));
+      failures++;
+      schedule(ms);
+    }
+
+    void schedule(long delayMillis) {
+      if (closed) {
+        return;
+      }
+      try {
+        thread.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    }
+
+    void close() {
+      try {
+        if (client.isConnected()) {
+          client.disconnect(1000).waitForCompletion(2000);
+        }
+      } catch (MqttException e) {
+        log.debug("eventbus: disconnect from {}: {}", server, e.toString());
+      }
+      try {
+        client.close(true);
+      } catch (MqttException e) {
+        log.debug("eventbus: close {}: {}", server, e.toString());
+      }
     }
   }
 
@@ -177,7 +265,7 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
     // $hw/events/device/<ns>/<name>/...
     if (t.length >= 7 && "$hw".equals(t[0]) && "events".equals(t[1]) && "device".equals(t[2])) {
       String id = t[3] + "/" + t[4];
-      String rest = String.join("/", java.util.Arrays.copyOfRange(t, 5, t.length));
+      String rest = String.join("/", Arrays.copyOfRange(t, 5, t.length));
       switch (rest) {
         case "twin/update" -> twin.twinUpdate(id, payload);
         case "twin/get" -> twin.twinGet(id, payload);
@@ -203,12 +291,24 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
   }
 
   private final class Callback implements MqttCallback {
+    private final Link link;
+
+    Callback(Link link) {
+      this.link = link;
+    }
+
     @Override
     public void connectionLost(Throwable cause) {
       log.warn(
-          "eventbus: lost the MQTT broker {} ({}); reconnecting", server, String.valueOf(cause));
-      thread.execute(() -> outageLogged = true);
-      schedule(FIRST_RETRY.toMillis());
+          "eventbus: lost the MQTT broker {} ({}); reconnecting",
+          link.server,
+          String.valueOf(cause));
+      try {
+        thread.execute(() -> link.outageLogged = true);
+      } catch (RejectedExecutionException e) {
+        return; // closing
+      }
+      link.schedule(FIRST_RETRY.toMillis());
     }
 
     @Override
@@ -224,22 +324,19 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
     public void deliveryComplete(IMqttDeliveryToken token) {}
   }
 
+  /** Disconnects from the brokers, then stops the built-in one if this bus started it. */
   @Override
   public void close() {
     closed = true;
     twin.attach(DeviceTwin.Publisher.NONE);
     thread.shutdownNow();
-    try {
-      if (client.isConnected()) {
-        client.disconnect(1000).waitForCompletion(2000);
-      }
-    } catch (MqttException e) {
-      log.debug("eventbus: disconnect: {}", e.toString());
+    for (Link link : links) {
+      link.close();
     }
     try {
-      client.close(true);
-    } catch (MqttException e) {
-      log.debug("eventbus: close: {}", e.toString());
+      broker.close();
+    } catch (Exception e) {
+      log.warn("eventbus: stopping the built-in MQTT broker: {}", e.toString());
     }
   }
 }

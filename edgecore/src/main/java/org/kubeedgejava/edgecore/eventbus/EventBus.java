@@ -123,6 +123,9 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
     options.setConnectionTimeout(10);
     options.setKeepAliveInterval(30);
     options.setMaxInflight(100);
+    if (server.startsWith("tcp://")) {
+      options.setSocketFactory(new NoDelaySocketFactory()); // answers go out at once
+    }
     try {
       client.connect(options).waitForCompletion(15_000);
       int[] qos = new int[SUBSCRIPTIONS.length];

@@ -181,7 +181,8 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
       try {
         client.publish(topic, payload, QOS, false);
       } catch (MqttException e) {
-        log.debug("eventbus: cannot publish to {} on {}: {}", topic, server, e.toString());
+        // the twin is already stored and reported; only this notification to local apps is lost
+        log.warn("eventbus: dropped a message for {} on {}: {}", topic, server, e.toString());
       }
     }
 
@@ -194,7 +195,12 @@ public final class EventBus implements DeviceTwin.Publisher, AutoCloseable {
       options.setAutomaticReconnect(false); // ours re-subscribes and backs off
       options.setConnectionTimeout(10);
       options.setKeepAliveInterval(30);
-      options.setMaxInflight(100);
+      // results and documents go out QoS 1: a burst of twin updates must not find the in-flight
+      // window full (Paho refuses, 32202, rather than waiting)
+      options.setMaxInflight(1000);
+      if (server.startsWith("tcp://")) {
+        options.setSocketFactory(new NoDelaySocketFactory()); // answers go out at once
+      }
       try {
         client.connect(options).waitForCompletion(15_000);
         int[] qos = new int[SUBSCRIPTIONS.length];

@@ -85,21 +85,40 @@ public final class MetaStore implements AutoCloseable {
    */
   public synchronized Outcome apply(
       String key, String type, boolean delete, String value, String resourceVersion) {
+    long deadline = System.nanoTime() + BUSY_RETRY_NANOS;
+    long pauseMillis = 1;
     for (int attempt = 1; ; attempt++) {
       try {
         return applyOnce(key, type, delete, value, resourceVersion);
       } catch (MetaStoreException e) {
-        // DeviceTwin's TwinStore writes to the same file over its own connection: if it commits
+        // DeviceTwin's TwinStore writes to the same file over its own connection. If it commits
         // between this transaction's version read and its write, SQLite refuses the write with
-        // SQLITE_BUSY_SNAPSHOT. The transaction was rolled back; reading again sees its commit.
-        if (attempt >= 3
-            || !(e.getCause() instanceof org.sqlite.SQLiteException sqlite)
-            || sqlite.getResultCode() != org.sqlite.SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT) {
+        // SQLITE_BUSY_SNAPSHOT; if it holds the write lock at that moment, with SQLITE_BUSY at
+        // once (busy_timeout does not apply to a read transaction that wants to write). Either
+        // way the transaction was rolled back: wait a little for the other writer, then read
+        // again.
+        boolean busy =
+            e.getCause() instanceof org.sqlite.SQLiteException sqlite
+                && (sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT
+                    || sqlite.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_BUSY);
+        if (!busy || System.nanoTime() > deadline) {
           throw e;
+        }
+        if (attempt > 1) {
+          try {
+            Thread.sleep(pauseMillis); // the other connection's commit takes milliseconds
+          } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw e;
+          }
+          pauseMillis = Math.min(50, pauseMillis * 2);
         }
       }
     }
   }
+
+  /** How long {@link #apply} retries a write another connection kept busy (as busy_timeout). */
+  private static final long BUSY_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
 
   private Outcome applyOnce(
       String key, String type, boolean delete, String value, String resourceVersion) {

@@ -767,10 +767,17 @@ public final class DeviceTwin implements AutoCloseable {
     for (var e : mappers.entrySet()) {
       Mapper m = e.getValue();
       long cycle = m.reportCycleMillis;
+      boolean serves = false;
       for (Dev d : devices.values()) {
         if (e.getKey().equals(d.protocol())) {
           cycle = Math.max(cycle, d.maxReportCycleMillis());
+          serves = true;
         }
+      }
+      if (!serves) {
+        // a mapper with no device of this node has nothing to report: silence is not death
+        m.lastSeenMillis = now;
+        continue;
       }
       long silence = Math.max(settings.minSilence().toMillis(), 3 * cycle);
       if (!m.dead && now - m.lastSeenMillis > silence) {

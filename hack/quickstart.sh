@@ -182,8 +182,11 @@ up() {
   else
     step "Start Mosquitto on 127.0.0.1:$MQTT_PORT" start_mosquitto
   fi
+  unstick_kubeedge_namespace
   if pid_alive "$CLOUD_DIR/run/cloudcore.pid"; then
     skip "keadm init (cloudcore)" "already running"
+    step "Wait for cloudcore to serve" wait_for 120 "cloudcore's join endpoint on :$HTTPS_PORT" \
+      curl -skf -o /dev/null "https://127.0.0.1:$HTTPS_PORT/ca.crt"
   else
     step "keadm init (cloudcore)" keadm_init
   fi
@@ -229,14 +232,52 @@ Stop everything: make down
 EOT
 }
 
+# Pods of the tutorial's namespaces bound to a node that no longer exists: no kubelet will ever
+# confirm their deletion, so they are removed from the API without it (the node is gone anyway).
+forget_orphan_pods() {
+  local ns
+  for ns in factory kubeedge; do
+    kubectl -n "$ns" get pods -o jsonpath='{range .items[*]}{.metadata.name} {.spec.nodeName}{"\n"}{end}' 2>/dev/null |
+      while read -r pod node; do
+        [[ -n "$pod" ]] || continue
+        if [[ -n "$node" ]] && ! kubectl get node "$node" >/dev/null 2>&1; then
+          kubectl -n "$ns" delete pod "$pod" --force --grace-period=0 >/dev/null 2>&1 || true
+        fi
+      done
+  done
+}
+
+# A kubeedge namespace left Terminating by an earlier `keadm reset` whose edge node was gone:
+# with cloudcore stopped, nothing can confirm its pods' deletion, and cloudcore waits for the
+# namespace to go before it starts. Its pods are removed from the API without confirmation.
+unstick_kubeedge_namespace() {
+  if [[ "$(kubectl get namespace kubeedge -o jsonpath='{.status.phase}' 2>/dev/null)" == Terminating ]]; then
+    kubectl -n kubeedge delete pods --all --force --grace-period=0 >/dev/null 2>&1 || true
+  fi
+}
+
 down() {
   local kc=()
   if "$HACK/cluster.sh" status >/dev/null 2>&1; then
     eval "$("$HACK/cluster.sh" env)"
     kc=(--kube-config="$KUBECONFIG")
   fi
+  if ((${#kc[@]})); then
+    # the tutorial's objects go first, while the edge node still runs and can confirm that its
+    # pods are gone; pods left on a node that is gone would hold their namespaces in Terminating
+    kubectl delete -f examples/seed/modbus-temp-model.yaml -f "$QS/plc-line3-temp.yaml" \
+      --ignore-not-found --wait=false >/dev/null 2>&1 || true
+    kubectl delete namespace factory --ignore-not-found --timeout=60s >/dev/null 2>&1 || true
+    kubectl -n kubeedge delete daemonset modbus-mapper --ignore-not-found --cascade=foreground \
+      --timeout=60s >/dev/null 2>&1 || true
+  fi
   if [[ -x "$BIN/keadm" ]]; then
     [[ -d "$EDGE_DIR/etc" ]] && "$BIN/keadm" reset --config-dir "$EDGE_DIR/etc" --log-dir "$LOGDIR" || true
+    if ((${#kc[@]})); then
+      kubectl delete node "$NODE" --ignore-not-found >/dev/null 2>&1 || true
+      # whatever is still bound to the node that is gone can never be confirmed by it
+      forget_orphan_pods
+    fi
     [[ -d "$CLOUD_DIR" ]] && "$BIN/keadm" reset --config-dir "$CLOUD_DIR" --log-dir "$LOGDIR" "${kc[@]}" || true
   fi
   for f in plc mosquitto; do

@@ -71,7 +71,7 @@ class QuickstartIT {
   }
 
   @Test
-  void theTutorialRunsEndToEndAgainAndStopsWithoutATrace() throws Exception {
+  void theTutorialRunsEndToEndAgainStopsWithoutATraceAndRunsAgainAfterwards() throws Exception {
     Result up = run(List.of("bash", REPO.resolve("hack/quickstart.sh").toString(), "up"), 900);
     assertThat(up.code()).as(up.output()).isZero();
     assertThat(up.output())
@@ -90,6 +90,17 @@ class QuickstartIT {
 
     Result down = run(List.of("bash", REPO.resolve("hack/quickstart.sh").toString(), "down"), 300);
     assertThat(down.code()).as(down.output()).isZero();
+    assertThat(ProcessScan.mentioning(dir.toString())).as("processes left behind").isEmpty();
+
+    // up again on the state the first run left (the control plane keeps its etcd): nothing of
+    // the first edge node may hold the new run up (a namespace stuck Terminating did, once)
+    Result upAgain = run(List.of("bash", REPO.resolve("hack/quickstart.sh").toString(), "up"), 600);
+    assertThat(upAgain.code()).as(upAgain.output()).isZero();
+    assertThat(upAgain.output())
+        .containsPattern("(?m)^plc-line3-temp\\s+edge-pune-01\\s+modbus-temp-sensor\\s+online\\s");
+    Result downAgain =
+        run(List.of("bash", REPO.resolve("hack/quickstart.sh").toString(), "down"), 300);
+    assertThat(downAgain.code()).as(downAgain.output()).isZero();
     assertThat(ProcessScan.mentioning(dir.toString())).as("processes left behind").isEmpty();
   }
 

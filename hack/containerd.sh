@@ -139,6 +139,14 @@ choose_network() {
   if [[ -r "$f" ]]; then
     bridge=$(sed -n 's/^bridge=//p' "$f")
     subnet=$(sed -n 's/^subnet=//p' "$f")
+    # another instance may have taken this directory's subnet while it was down (its bridge
+    # gone): two bridges routing one /16 make pod IPs unreachable, so choose again
+    if [[ -n "$subnet" && -z "${CONTAINERD_CNI_SUBNET:-}" ]] &&
+      ip -4 route show "$subnet" 2>/dev/null | grep -v " dev $bridge " | grep -q .; then
+      echo "containerd: $subnet is now routed on another interface; choosing another subnet" >&2
+      subnet=""
+      ip link delete "$bridge" 2>/dev/null || true # it would keep the old gateway address
+    fi
   fi
   if [[ -z "$bridge" || -z "$subnet" ]]; then
     hash=$(printf '%s' "$DIR" | sha256sum | cut -c1-8)

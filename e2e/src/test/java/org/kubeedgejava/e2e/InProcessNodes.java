@@ -123,4 +123,20 @@ public final class InProcessNodes {
         m.metaManager(),
         new DeviceTwin(m.deviceTwin().enable(), dir.resolve("dmi.sock").toString()));
   }
+
+  /**
+   * Removes what an in-process node leaves in the shared cluster: its Node (when {@code node} is
+   * not null), so later tests' pods are not scheduled to a node that is gone, and cloudcore's
+   * partition-policy webhook, which outlives cloudcore on purpose (failurePolicy Ignore).
+   */
+  public static void forget(KubernetesClient kube, String node) {
+    if (node != null) {
+      kube.nodes().withName(node).delete();
+    }
+    kube.admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(org.kubeedgejava.cloudcore.admission.WebhookRegistration.NAME)
+        .delete();
+  }
 }

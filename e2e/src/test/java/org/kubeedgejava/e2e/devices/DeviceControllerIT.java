@@ -84,11 +84,7 @@ class DeviceControllerIT {
     if (cloud != null) {
       cloud.close();
     }
-    kube.admissionRegistration()
-        .v1()
-        .mutatingWebhookConfigurations()
-        .withName("kubeedge-java-partition-policy")
-        .delete();
+    InProcessNodes.forget(kube, null);
   }
 
   @BeforeEach

@@ -140,12 +140,7 @@ class DeviceEndToEndIT {
         System.err.println("cannot remove " + dir + ": " + e);
       }
     }
-    kube.nodes().withName(NODE).delete();
-    kube.admissionRegistration()
-        .v1()
-        .mutatingWebhookConfigurations()
-        .withName("kubeedge-java-partition-policy")
-        .delete();
+    InProcessNodes.forget(kube, NODE);
   }
 
   @Test

@@ -51,13 +51,7 @@ class EdgeNodeIT {
       cloud.close();
     }
     if (kube != null) {
-      kube.nodes().withName(NODE).delete();
-      // the webhook outlives cloudcore on purpose (failurePolicy Ignore); tests leave none behind
-      kube.admissionRegistration()
-          .v1()
-          .mutatingWebhookConfigurations()
-          .withName("kubeedge-java-partition-policy")
-          .delete();
+      InProcessNodes.forget(kube, NODE);
     }
   }
 

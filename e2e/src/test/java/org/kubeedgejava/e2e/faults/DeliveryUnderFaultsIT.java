@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.kubeedgejava.e2e.InProcessNodes;
 import org.kubeedgejava.testing.ControlPlaneTest;
 import org.kubeedgejava.testing.FreePorts;
 import org.kubeedgejava.testing.LocalControlPlane;
@@ -118,12 +119,7 @@ class DeliveryUnderFaultsIT {
             cloudDir.resolve("log").toString(),
             "--kube-config",
             plane.kubeconfig().toString()));
-    kube.nodes().withName(NODE).delete();
-    kube.admissionRegistration()
-        .v1()
-        .mutatingWebhookConfigurations()
-        .withName("kubeedge-java-partition-policy")
-        .delete();
+    InProcessNodes.forget(kube, NODE);
     assertThat(ProcessScan.mentioning(dir.toString())).isEmpty();
   }
 

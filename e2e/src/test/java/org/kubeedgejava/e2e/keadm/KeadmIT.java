@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.kubeedgejava.e2e.InProcessNodes;
 import org.kubeedgejava.security.CertificateAuthority;
 import org.kubeedgejava.security.JoinToken;
 import org.kubeedgejava.testing.ControlPlaneTest;
@@ -90,12 +91,7 @@ class KeadmIT {
     // the Node object is the cloud's and outlives reset, as in KubeEdge; a test must not leave an
     // edge node behind for later tests' pods to be scheduled to
     try (var kube = plane.newClient()) {
-      kube.nodes().withName("edge-pune-01").delete();
-      kube.admissionRegistration()
-          .v1()
-          .mutatingWebhookConfigurations()
-          .withName("kubeedge-java-partition-policy")
-          .delete();
+      InProcessNodes.forget(kube, "edge-pune-01");
     }
   }
 

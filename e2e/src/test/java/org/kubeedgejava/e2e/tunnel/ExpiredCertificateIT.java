@@ -58,12 +58,7 @@ class ExpiredCertificateIT {
       cloud.close();
     }
     if (kube != null) {
-      kube.nodes().withName(NODE).delete();
-      kube.admissionRegistration()
-          .v1()
-          .mutatingWebhookConfigurations()
-          .withName("kubeedge-java-partition-policy")
-          .delete();
+      InProcessNodes.forget(kube, NODE);
     }
   }
 

@@ -147,13 +147,7 @@ class WorkloadIT {
     closeEdge();
     stopCloud();
     if (kube != null) {
-      kube.nodes().withName(NODE).delete();
-      // the webhook outlives cloudcore on purpose (failurePolicy Ignore); tests leave none behind
-      kube.admissionRegistration()
-          .v1()
-          .mutatingWebhookConfigurations()
-          .withName("kubeedge-java-partition-policy")
-          .delete();
+      InProcessNodes.forget(kube, NODE);
     }
     if (cri != null) {
       cri.close();

@@ -188,7 +188,9 @@ wait_for() { # description url [client-cert-name]
 check_alive() { # fail fast, with the log tail, when a started component died
   local c
   for c in "${COMPONENTS[@]}"; do
-    if [[ -f "$RUN/$c.pid" ]] && ! pid_of "$c" >/dev/null; then
+    # alive by its recorded PID: right after start the PID may still be the forked shell that is
+    # about to exec setsid and the component, so its command line is not yet the component's
+    if [[ -f "$RUN/$c.pid" ]] && ! kill -0 "$(cat "$RUN/$c.pid")" 2>/dev/null; then
       echo "cluster: error: $c exited during start-up; last lines of $LOGS/$c.log:" >&2
       tail -n 25 "$LOGS/$c.log" >&2 || true
       rm -f "$RUN/$c.pid"
